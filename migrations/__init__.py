@@ -1,0 +1,1 @@
+"""Alembic migrations for the quotes database (installed with the package)."""

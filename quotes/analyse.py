@@ -1,0 +1,28 @@
+"""Stages 3-4 on one parsed article: extract statements, then attribute them.
+
+Pure: a parsed document in, ``Occurrence`` records out. ``ingest.py`` stores them.
+"""
+from __future__ import annotations
+
+from .attribute import ArticleSpeakers, Occurrence, attribute
+from .extract import classify, find_attributions
+from .quotemarks import find_quote_spans
+from .syntax import sentences_from_doc
+
+
+def analyse(text: str, doc) -> list[Occurrence]:
+    """All statements of an article, attributed within the article, in text order."""
+    sentences = sentences_from_doc(doc)
+    atts = find_attributions(sentences)
+    unclaimed = classify(atts, find_quote_spans(text), text)
+    return attribute(text, sentences, atts, unclaimed)
+
+
+def analyse_text(text: str, *, models: str | None = None) -> list[Occurrence]:
+    """Parse and analyse raw text (for tests and `quotes extract`)."""
+    from .parse import parse_text
+
+    return analyse(text, parse_text(text, models=models))
+
+
+__all__ = ["analyse", "analyse_text", "ArticleSpeakers", "Occurrence"]

@@ -1,0 +1,298 @@
+"""Stage 4 of the pipeline: give every statement of one article its speaker.
+
+Input: the cue-based attributions from ``extract.py`` and the quoted spans no cue claimed.
+Output: ``Occurrence`` records whose speaker is a local entity of the article.
+
+- Quotations with no cue of their own take a cue from their sentence ("“…,” Zelenskyy stated in a
+  message"), or from a sentence ending in a colon just before; a quoted paragraph or sentence with
+  no cue continues the speaker of the quotation just before it (Yusov's second quote).
+- Pronouns ("he", "they") resolve to the nearest compatible earlier speaker or named subject;
+  definite descriptions ("the agency", "the official") to the nearest earlier speaker of the same
+  kind; unnamed sources ("a doctor interviewed in the SBU video") stay as written.
+- One entity per person or organisation in the article: a surname alone joins the full name seen
+  earlier, an acronym joins the expansion the article defines, spelling variants fold together.
+
+Not handled: cataphora ("He said ... , Zelensky added" with no earlier mention), and "she"/"he"
+gender agreement (no gender lexicon: the nearest person wins).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import names
+from .extract import Attribution, subject_of, trim
+from .lexicon import REPORTING_VERBS, ROLE_NOUNS
+from .quotemarks import QuoteSpan
+from .syntax import Sentence, Word, span_of
+
+MIN_UNATTRIBUTED_WORDS = 5  # shorter cue-less quotations are titles, terms or scare quotes
+
+
+@dataclass(eq=False)
+class Entity:
+    """A speaker within one article."""
+
+    name: str
+    kind: str
+    mentions: list[str] = field(default_factory=list)
+    description: str | None = None
+    acronyms: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Occurrence:
+    """One statement as stored: text, offsets, type, cue, speaker as written and as resolved."""
+
+    type: str
+    text: str
+    start: int
+    end: int
+    cue_lemma: str | None
+    cue_text: str | None
+    speaker_mention: str | None
+    entity: Entity | None
+    sentence: str
+    confidence: float
+    rule: str
+
+
+def _mention_text(words: list[Word], text: str) -> str | None:
+    if not words:
+        return None
+    s, e = span_of(words)
+    return " ".join(text[s:e].split())
+
+
+def _sentence_of(sentences: list[Sentence], pos: int) -> Sentence | None:
+    for s in sentences:
+        if s.start <= pos < s.end + 1:
+            return s
+    return None
+
+
+def _outside(words: list[Word], q: QuoteSpan) -> list[Word]:
+    return [w for w in words if not (q.start <= w.start < q.end + 1)]
+
+
+def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] | None:
+    """A reporting verb outside the quotation, in its sentence or ending the sentence before."""
+    sent = _sentence_of(sentences, q.start)
+    if sent is None:
+        return None
+    for w in _outside(sent.words, q):
+        if w.lemma in REPORTING_VERBS and w.upos == "VERB":
+            subj = subject_of(w)
+            if subj is not None:
+                return w, subj
+    prev = sentences[sent.index - 1] if sent.index > 0 else None
+    if prev is not None and prev.words[-1].text == ":" and not _outside(sent.words, q)[:-1]:
+        for w in prev.words:
+            if w.lemma in REPORTING_VERBS and w.upos == "VERB" and subject_of(w) is not None:
+                return w, subject_of(w)
+    return None
+
+
+class ArticleSpeakers:
+    """Entities of one article, resolved mention by mention in text order."""
+
+    def __init__(self, text: str, sentences: list[Sentence]):
+        self.text = text
+        self.sentences = sentences
+        self.entities: list[Entity] = []
+        self.history: list[tuple[int, Entity]] = []  # (position, entity) of every resolved mention
+        self.acronyms = names.learn_acronyms(text)
+
+    # -- named mentions -------------------------------------------------------------------
+    def named(self, mention: str, kind: str, description: str | None, pos: int) -> Entity:
+        name = names.display_name(mention, kind)
+        entity = self._match(name, kind) or self._new(name, kind)
+        if mention not in entity.mentions:
+            entity.mentions.append(mention)
+        if description and not entity.description:
+            entity.description = description
+        if description and names.is_acronym(description):
+            entity.acronyms.add(description)
+        if kind == "person" and len(name.split()) > len(entity.name.split()):
+            entity.name = name  # the fullest form names the entity
+        self.history.append((pos, entity))
+        return entity
+
+    def _new(self, name: str, kind: str) -> Entity:
+        e = Entity(name, kind)
+        if kind == "organisation" and names.is_acronym(name) and name in self.acronyms:
+            e.acronyms.add(name)
+            e.name = names.display_name(self.acronyms[name], kind)
+        self.entities.append(e)
+        return e
+
+    def _match(self, name: str, kind: str) -> Entity | None:
+        for e in reversed(self.entities):
+            if e.kind != kind and not {e.kind, kind} <= {"organisation", "group"}:
+                continue
+            if kind == "person" and same_person(name, e.name):
+                return e
+            if kind in ("organisation", "group") and self._same_org(name, e):
+                return e
+        return None
+
+    def _same_org(self, name: str, e: Entity) -> bool:
+        if name in e.acronyms or name == e.name:
+            return True
+        expansion = self.acronyms.get(name)
+        if expansion and same_org(expansion, e.name):
+            return True
+        return any(same_org(name, m) for m in [e.name, *e.mentions] if not names.is_acronym(m)) or any(
+            self.acronyms.get(a) and same_org(name, self.acronyms[a]) for a in e.acronyms
+        )
+
+    # -- pronouns and definite descriptions ------------------------------------------------
+    def antecedent(self, want: str, pos: int, head_lemma: str | None = None) -> Entity | None:
+        """Nearest earlier entity of the wanted kind ("person", "organisation", "any", or a role noun)."""
+        self._add_subject_mentions(pos)
+        for p, e in sorted(self.history, key=lambda pe: pe[0], reverse=True):
+            if p >= pos:
+                continue
+            if want == "any" or e.kind == want or (want == "organisation" and e.kind == "group"):
+                return e
+            if want == "role" and head_lemma and head_lemma in " ".join(e.mentions).lower():
+                return e
+        return None
+
+    def _add_subject_mentions(self, pos: int) -> None:
+        """Named subjects of earlier sentences are antecedents too, even when they said nothing."""
+        seen = {p for p, _ in self.history}
+        for sent in self.sentences:
+            if sent.start >= pos:
+                break
+            for w in sent.words:
+                if w.rel == "nsubj" and w.upos == "PROPN" and w.start not in seen:
+                    words = trim(_speaker_phrase(w))
+                    mention = _mention_text(words, self.text)
+                    kind = names.kind_of(mention or "", head_upos=w.upos, head_lemma=w.lemma)
+                    if mention and kind in ("person", "organisation", "group"):
+                        self.named(mention, kind, None, w.start)
+                        seen.add(w.start)
+
+    def resolve(self, head: Word | None, words: list[Word], description: str | None) -> tuple[str | None, Entity | None]:
+        """The mention as written and the entity it refers to (None for no speaker)."""
+        mention = _mention_text(words, self.text)
+        if head is None or not mention:
+            return None, None
+        det = next((c.lemma for c in head.kids("det")), None)
+        kind = names.kind_of(mention, head_upos=head.upos, head_lemma=head.lemma, determiner=det)
+        if head.upos == "PRON" or kind == "pronoun":
+            want = {"person": "person", "organisation": "organisation"}.get(names.PRONOUNS.get(head.lemma, "any"), "any")
+            if head.lemma in ("they", "we") and not any(w.upos == "PROPN" for w in words):
+                want = "organisation"
+            ent = self.antecedent(want, head.start)
+            if ent is not None:
+                self.history.append((head.start, ent))
+            return mention, ent
+        if det in ("the", "this", "that") and head.upos == "NOUN" and not any(w.upos == "PROPN" for w in words):
+            want = "organisation" if kind == "organisation" else "role"
+            ent = self.antecedent(want, head.start, head.lemma)
+            if ent is not None:
+                self.history.append((head.start, ent))
+                return mention, ent
+        if kind in ("anonymous",):
+            ent = self._new(mention[0].lower() + mention[1:] if not names.is_acronym(mention.split()[0]) else mention, "anonymous")
+            ent.mentions.append(mention)
+            self.history.append((head.start, ent))
+            return mention, ent
+        return mention, self.named(mention, kind, description, head.start)
+
+
+def _speaker_phrase(head: Word) -> list[Word]:
+    from .extract import speaker_words
+
+    return speaker_words(head)
+
+
+def same_person(a: str, b: str) -> bool:
+    """Two person names within one article: equal after folding, or one is the other's surname."""
+    fa, la = names.person_key(a)
+    fb, lb = names.person_key(b)
+    if not la or not lb:
+        return False
+    if la != lb:
+        from rapidfuzz.distance import JaroWinkler
+
+        if JaroWinkler.similarity(la, lb) < 0.93 or min(len(la), len(lb)) < 5:
+            return False
+    return not fa or not fb or fa == fb or fa[:1] == fb[:1] and (len(fa) <= 2 or len(fb) <= 2)
+
+
+def same_org(a: str, b: str) -> bool:
+    """Two organisation names: same country (or one unstated) and one's core words within the other's."""
+    ca, wa = names.org_key(a)
+    cb, wb = names.org_key(b)
+    if not wa or not wb:
+        return False
+    if ca and cb and ca != cb:
+        return False
+    if wa == wb:
+        return True
+    small, big = sorted((wa, wb), key=len)
+    heads_agree = names.tokens(a)[-1].lower() == names.tokens(b)[-1].lower()
+    return small <= big and heads_agree and (ca == cb or len(small) > 1)
+
+
+def attribute(text: str, sentences: list[Sentence], atts: list[Attribution], unclaimed: list[QuoteSpan]) -> list[Occurrence]:
+    """Speakers for all statements of one article, in text order."""
+    speakers = ArticleSpeakers(text, sentences)
+    items = [("att", a.start, a) for a in atts] + [("quote", q.start, q) for q in unclaimed]
+    out: list[Occurrence] = []
+    for kind, _, item in sorted(items, key=lambda x: x[1]):
+        occ = _from_attribution(item, speakers) if kind == "att" else _from_quote(item, speakers, sentences, out)
+        if occ is not None:
+            out.append(occ)
+    return out
+
+
+def _from_attribution(att: Attribution, speakers: ArticleSpeakers) -> Occurrence:
+    head = _head(att.speaker)
+    mention, entity = speakers.resolve(head, att.speaker, att.description)
+    sent_text = speakers.text[att.sentence.start : att.sentence.end] if att.sentence else ""
+    conf = att.confidence if entity is not None else att.confidence * 0.6
+    cue_text = att.cue.text if att.cue is not None else None
+    if att.rule == "according-to" and att.cue is not None:
+        cue_text, cue_lemma = "according to", "according to"
+    else:
+        cue_lemma = att.cue_lemma
+    return Occurrence(att.type, att.text(speakers.text), att.start, att.end, cue_lemma, cue_text, mention,
+                      entity, sent_text, round(conf, 2), att.rule)
+
+
+def _head(words: list[Word]) -> Word | None:
+    if not words:
+        return None
+    ids = {w.id for w in words}
+    for w in words:
+        if w.head not in ids:
+            return w
+    return words[-1]
+
+
+def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentence], before: list[Occurrence]) -> Occurrence | None:
+    text = speakers.text
+    sent = _sentence_of(sentences, q.start)
+    sent_text = text[sent.start : sent.end] if sent else ""
+    n_words = len(q.text(text).split())
+    found = cue_for_quote(q, sentences)
+    if found is not None:
+        cue, subj = found
+        words = _speaker_phrase(subj)
+        mention, entity = speakers.resolve(subj, words, None)
+        return Occurrence("direct", q.text(text), q.start, q.end, cue.lemma, cue.text, mention, entity, sent_text, 0.75, "quote-cue")
+    prev = next((o for o in reversed(before) if o.type in ("direct", "mixed") and o.entity is not None), None)
+    starts_unit = sent is None or not [w for w in _outside(sent.words, q) if w.upos != "PUNCT"]
+    if prev is not None and starts_unit and _near(text, prev.end, q.start):
+        return Occurrence("direct", q.text(text), q.start, q.end, None, None, None, prev.entity, sent_text, 0.6, "continuation")
+    if n_words < MIN_UNATTRIBUTED_WORDS or not starts_unit:
+        return None
+    return Occurrence("direct", q.text(text), q.start, q.end, None, None, None, None, sent_text, 0.3, "unattributed")
+
+
+def _near(text: str, prev_end: int, start: int) -> bool:
+    """The quotation follows the previous one in the same paragraph or the next."""
+    return text.count("\n\n", prev_end, start) <= 1

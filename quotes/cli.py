@@ -1,0 +1,465 @@
+"""The `quotes` command line: option parsing and rendering only; the work lives in the library."""
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+
+import click
+
+from . import __version__
+from .output import FORMATS, render, shorten
+
+
+def format_option(default="table", choices=FORMATS):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                        help="Output format: a table for people, json/jsonl/csv/tsv for programs.")
+
+
+def open_db(ctx):
+    from .db import Database, SchemaError
+
+    try:
+        return Database(ctx.obj["db"])
+    except SchemaError as e:
+        raise click.ClickException(str(e)) from e
+    except Exception as e:  # unreachable server, unreadable file, ...
+        raise click.ClickException(f"cannot open the database {ctx.obj['db'] or 'quotes.db'}: {str(e).splitlines()[0]}") from e
+
+
+def with_db(f):
+    @click.pass_context
+    @wraps(f)
+    def wrapper(ctx, *args, **kwargs):
+        db = open_db(ctx)
+        try:
+            return f(db, *args, **kwargs)
+        finally:
+            db.close()
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(__version__, prog_name="quotes")
+@click.option("--db", envvar="QUOTES_DB", default=None, show_envvar=True,
+              help="SQLite file or database URL (postgresql://...). Default: ./quotes.db")
+@click.option("--models", envvar="QUOTES_MODELS", default=None, show_envvar=True,
+              help="Stanza model folder. Default: the English models bundled with quotes.")
+@click.pass_context
+def cli(ctx, db, models):
+    """Who said what, and how each outlet told it.
+
+    Example: quotes ingest seeds/ && quotes who-said "Geneva"
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(db=db, models=models)
+
+
+# -- ingest -------------------------------------------------------------------------------------
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--outlet", help="Outlet name for every article read (overrides the page's own).")
+@click.option("--url", help="URL for every article read.")
+@click.option("--published", help="Publication date for every article read (ISO 8601).")
+@click.option("--silent", is_flag=True, help="No progress bar and no summary.")
+@click.pass_context
+def ingest(ctx, paths, outlet, url, published, silent):
+    """Read articles (.txt, .html, .jsonl; folders recursively; - for stdin), find and store their quotes.
+
+    Example: quotes ingest seeds/ more/article.html
+    """
+    from .ingest import Overrides, ingest_paths
+    from .parse import ModelsMissing
+
+    db = open_db(ctx)
+    progress = None
+    if not silent:
+        from tqdm import tqdm
+
+        progress = lambda it: tqdm(total=len(it), unit="article", file=sys.stderr, leave=False)  # noqa: E731
+    try:
+        report = ingest_paths(db, list(paths), overrides=Overrides(outlet, url, published), models=ctx.obj["models"],
+                              progress=progress, stdin=click.get_binary_stream("stdin"))
+    except ModelsMissing as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        db.close()
+    for path, reason in report.failed:
+        click.echo(f"error: {path}: {reason}", err=True)
+    if not silent:
+        click.echo(f"articles: {report.new} new, {report.skipped} already stored; quotes: {report.quotes}; "
+                   f"new speakers: {report.speakers}" + (f"; failed: {len(report.failed)}" if report.failed else ""), err=True)
+    if report.failed:
+        ctx.exit(1)
+
+
+# -- who-said / export ----------------------------------------------------------------------------
+QUOTE_TABLE = ["quote_id", "speaker", "type", "cue_text", "outlet", "article", "text"]
+QUOTE_WIDTHS = {"text": 70, "article": 24, "outlet": 16, "speaker": 28}
+
+
+@cli.command("who-said")
+@click.argument("text")
+@format_option()
+@click.option("--limit", type=int, help="At most this many hits.")
+@with_db
+def who_said(db, text, fmt, limit):
+    """Full-text search over quote text: every hit with its speaker, outlet, article, cue and type.
+
+    Example: quotes who-said "Geneva"
+    """
+    from .search import who_said as search
+
+    with db.engine.connect() as conn:
+        rows = search(conn, text, limit=limit)
+    if not rows and fmt == "table":
+        click.echo(f"no quote matches {text!r}", err=True)
+        return
+    render(rows, fmt, columns=QUOTE_TABLE if fmt == "table" else None, widths=QUOTE_WIDTHS)
+
+
+EXPORT_COLUMNS = ["article", "outlet", "url", "published", "type", "text", "speaker", "speaker_mention", "cue", "cue_text",
+                  "start", "end", "variant", "confidence", "quote_id", "speaker_id", "article_id"]
+
+
+@cli.command()
+@format_option(default="jsonl", choices=("jsonl", "json", "csv", "tsv"))
+@with_db
+def export(db, fmt):
+    """Every stored occurrence, one record each (article, outlet, type, text, speaker, cue, offsets, variant).
+
+    Example: quotes export --format csv > quotes.csv
+    """
+    from .search import export_rows
+
+    with db.engine.connect() as conn:
+        rows = ({**r, "cue": r["cue_lemma"], "variant": r["variant_id"]} for r in export_rows(conn))
+        render(({c: r.get(c) for c in EXPORT_COLUMNS} for r in rows), fmt, columns=EXPORT_COLUMNS)
+
+
+# -- parse / models -------------------------------------------------------------------------------
+@cli.command()
+@click.argument("file", type=click.File("rb"))
+@click.option("--format", "fmt", type=click.Choice(["conllu", "json"]), default="conllu", show_default=True)
+@click.pass_context
+def parse(ctx, file, fmt):
+    """Print the dependency parse of raw text (FILE or - for stdin), for debugging attributions.
+
+    Example: echo '"We will win," the mayor said.' | quotes parse -
+    """
+    from .parse import ModelsMissing, parse_text, to_conllu, to_json
+    from .read import ReadError, decode, normalise
+
+    try:
+        text = normalise(decode(file.read()))
+        doc = parse_text(text, models=ctx.obj["models"])
+    except (ReadError, ModelsMissing) as e:
+        raise click.ClickException(str(e)) from e
+    if fmt == "json":
+        click.echo(json.dumps(to_json(doc), ensure_ascii=False, indent=1))
+    else:
+        click.echo(to_conllu(doc), nl=False)
+
+
+@cli.group()
+def models():
+    """The Stanza models in use: `info`, and `download` of Stanza's official ones."""
+
+
+@models.command("info")
+@format_option()
+@click.pass_context
+def models_info(ctx, fmt):
+    """Which models are in use, where, and their dev scores.
+
+    Example: quotes models info
+    """
+    from .parse import ModelsMissing, find_models, model_card, models_dir
+
+    directory = models_dir(ctx.obj["models"])
+    try:
+        ms = find_models(directory)
+    except ModelsMissing as e:
+        raise click.ClickException(str(e)) from e
+    card = model_card(directory)
+    rows = []
+    for proc, path in (ms.paths or {p: "(Stanza resources.json)" for p in card.get("processors", {})}).items():
+        info = card.get("processors", {}).get(proc, {})
+        rows.append({"processor": proc, "path": path, "size_mb": info.get("size_mb"),
+                     "dev_scores": ", ".join(f"{k} {v}" for k, v in info.get("dev", {}).items())})
+    click.echo(f"models: {directory} ({ms.kind})", err=True)
+    render(rows, fmt, widths={"path": 70})
+
+
+@models.command("download")
+@click.option("--dir", "target", type=click.Path(), default=None, help="Where to put them (default: Stanza's ~/stanza_resources).")
+def models_download(target):
+    """Opt in to Stanza's official English models (needs a network); use them with --models DIR.
+
+    Example: quotes models download --dir ~/stanza_resources && quotes --models ~/stanza_resources ingest seeds/
+    """
+    import stanza
+
+    try:
+        stanza.download("en", model_dir=target or stanza.resources.common.DEFAULT_MODEL_DIR,
+                        processors="tokenize,mwt,pos,lemma,depparse")
+    except Exception as e:
+        raise click.ClickException(f"download failed (no network?): {str(e).splitlines()[0]}") from e
+    click.echo(f"downloaded; run quotes --models {target or stanza.resources.common.DEFAULT_MODEL_DIR} ...", err=True)
+
+
+# -- speakers ---------------------------------------------------------------------------------------
+@cli.group(invoke_without_command=True)
+@format_option()
+@click.option("--kind", type=click.Choice(["person", "organisation", "group", "anonymous"]))
+@click.pass_context
+def speakers(ctx, fmt, kind):
+    """List canonical speakers with their quote counts and aliases; correct them with subcommands.
+
+    Example: quotes speakers --kind person
+    """
+    if ctx.invoked_subcommand:
+        return
+    from .corrections import list_speakers
+
+    db = open_db(ctx)
+    try:
+        with db.read() as s:
+            rows = list_speakers(s, kind=kind)
+    finally:
+        db.close()
+    render(rows, fmt, columns=["id", "name", "kind", "quotes", "aliases"] if fmt == "table" else None, widths={"aliases": 70})
+
+
+def _correct(ctx, fn, *args):
+    from .corrections import CorrectionError
+
+    db = open_db(ctx)
+    try:
+        with db.session() as s:
+            sp = fn(s, *args)
+            return {"id": sp.id, "name": sp.name, "kind": sp.kind}
+    except CorrectionError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        db.close()
+
+
+@speakers.command("show")
+@click.argument("name")
+@click.pass_context
+def speakers_show(ctx, name):
+    """One speaker: aliases with counts, the articles each came from, and what they said.
+
+    Example: quotes speakers show Zelensky
+    """
+    from sqlalchemy import text as sql
+
+    from .corrections import CorrectionError, find_speaker
+
+    db = open_db(ctx)
+    try:
+        with db.read() as s:
+            try:
+                sp = find_speaker(s, name)
+            except CorrectionError as e:
+                raise click.ClickException(str(e)) from e
+            click.echo(f"{sp.name}  [{sp.kind}, id {sp.id}]" + (f"  {sp.description}" if sp.description else ""))
+            rows = s.execute(sql("SELECT alias, group_concat(DISTINCT article) AS articles FROM speaker_alias_articles "
+                                 "WHERE speaker_id = :i GROUP BY alias"), {"i": sp.id}).all()
+            by_alias = {r.alias: r.articles for r in rows}
+            for al in sorted(sp.aliases, key=lambda a: -a.count):
+                click.echo(f"  alias: {al.alias} ({al.count})  {by_alias.get(al.alias) or ''}")
+            quotes = s.execute(sql("SELECT type, cue_text, article, text FROM quote_view WHERE speaker_id = :i ORDER BY article_id, start"), {"i": sp.id}).all()
+            for q in quotes:
+                click.echo(f"  - [{q.type}] {q.article} ({q.cue_text or '-'}): {shorten(q.text, 100)}")
+    finally:
+        db.close()
+
+
+@speakers.command("merge")
+@click.argument("source")
+@click.argument("target")
+@click.pass_context
+def speakers_merge(ctx, source, target):
+    """Merge speaker SOURCE into TARGET (names, aliases or ids); survives re-ingest.
+
+    Example: quotes speakers merge "Kirby" "John Kirby"
+    """
+    from .corrections import merge
+
+    r = _correct(ctx, merge, source, target)
+    click.echo(f"merged into {r['name']} (id {r['id']})", err=True)
+
+
+@speakers.command("split")
+@click.argument("name")
+@click.argument("alias")
+@click.option("--as", "new_name", help="Name of the new speaker (default: the alias).")
+@click.pass_context
+def speakers_split(ctx, name, alias, new_name):
+    """Move the occurrences written as ALIAS off speaker NAME onto a new speaker.
+
+    Example: quotes speakers split "Security Service of Ukraine" "the agency" --as "Ukrainian military"
+    """
+    from .corrections import split
+
+    r = _correct(ctx, split, name, alias, new_name)
+    click.echo(f"split off {r['name']} (id {r['id']})", err=True)
+
+
+@speakers.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+@click.pass_context
+def speakers_rename(ctx, name, new_name):
+    """Rename a speaker (the old name stays an alias; the new name is kept on re-ingest).
+
+    Example: quotes speakers rename "Volodymyr Zelenskyy" "Volodymyr Zelensky"
+    """
+    from .corrections import rename
+
+    r = _correct(ctx, rename, name, new_name)
+    click.echo(f"renamed to {r['name']} (id {r['id']})", err=True)
+
+
+# -- variants ---------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--speaker", help="Only groups with a speaker whose name contains this.")
+@click.option("--min-outlets", type=int, default=1, show_default=True, help="Only groups carried by at least N outlets.")
+@click.option("--conflicts", is_flag=True, help="Only groups attributed to different speakers.")
+@format_option()
+@with_db
+def variants(db, speaker, min_outlets, conflicts, fmt):
+    """Statements reported by several articles, with their wording, framing and attribution flags.
+
+    Example: quotes variants --min-outlets 2 --conflicts
+    """
+    from .search import variant_groups
+
+    with db.engine.connect() as conn:
+        rows = variant_groups(conn, speaker=speaker, min_outlets=min_outlets, conflicts=conflicts)
+    if fmt == "table":
+        for r in rows:
+            r["flags"] = ",".join(f for f, on in (("wording", r["wording_differs"]), ("framing", r["framing_differs"]),
+                                                   ("SPEAKERS", r["speakers_differ"])) if on)
+        if not rows:
+            click.echo("no variant groups", err=True)
+            return
+        render(rows, fmt, columns=["variant_id", "n_outlets", "n_articles", "types", "speakers", "flags", "canonical_text"],
+               widths={"canonical_text": 60, "speakers": 40})
+    else:
+        render(rows, fmt)
+
+
+@cli.command()
+@click.argument("variant_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--color/--no-color", default=None, help="Highlight the diff (default: when writing to a terminal).")
+@with_db
+def compare(db, variant_id, fmt, color):
+    """One statement side by side across outlets, each version diffed word by word against the canonical form.
+
+    Example: quotes compare 1
+    """
+    from .search import variant_members
+    from .variants import word_diff
+
+    with db.engine.connect() as conn:
+        members = variant_members(conn, variant_id)
+    if not members:
+        raise click.ClickException(f"no variant group {variant_id}; see `quotes variants`")
+    canonical = max(members, key=lambda m: (m["type"] == "direct", len(m["text"]), -m["quote_id"]))
+    for m in members:
+        m["diff"] = word_diff(canonical["text"], m["text"])
+    if fmt == "json":
+        click.echo(json.dumps({"variant_id": variant_id, "canonical": canonical["text"], "occurrences": members},
+                              ensure_ascii=False, indent=2, default=str))
+        return
+    color = sys.stdout.isatty() if color is None else color
+    click.echo(f"variant {variant_id}: {canonical['text']}\n")
+    for m in members:
+        click.echo(f"{m['outlet'] or '(unknown outlet)'} | {m['article']} | {m['type']} | {m['speaker'] or '?'} "
+                   f"({m['speaker_mention'] or '-'}) | cue: {m['cue_text'] or '-'}")
+        click.echo("  " + " ".join(_diff_piece(op, t, color) for op, t in m["diff"]) + "\n")
+
+
+def _diff_piece(op, text, color):
+    if op == "equal":
+        return text
+    if color:
+        return click.style(text, fg="red" if op == "delete" else "green", strikethrough=op == "delete")
+    return f"[-{text}-]" if op == "delete" else f"{{+{text}+}}"
+
+
+# -- db -------------------------------------------------------------------------------------------------
+@cli.group("db")
+def db_group():
+    """Schema migrations: upgrade, downgrade, current, history."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@click.pass_context
+def db_upgrade(ctx, revision):
+    """Migrate the database up to REVISION (default: head).
+
+    Example: quotes db upgrade
+    """
+    from .db import db_url, upgrade
+
+    upgrade(db_url(ctx.obj["db"]), revision)
+    click.echo(f"upgraded to {revision}", err=True)
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@click.pass_context
+def db_downgrade(ctx, revision):
+    """Migrate the database down to REVISION (e.g. -1, or base).
+
+    Example: quotes db downgrade -1
+    """
+    from .db import db_url, downgrade
+
+    downgrade(db_url(ctx.obj["db"]), revision)
+    click.echo(f"downgraded to {revision}", err=True)
+
+
+@db_group.command("current")
+@click.pass_context
+def db_current(ctx):
+    """Print the database's schema revision.
+
+    Example: quotes db current
+    """
+    from .db import current_revision, db_url, make_engine
+
+    engine = make_engine(db_url(ctx.obj["db"]))
+    click.echo(current_revision(engine) or "(empty: run `quotes db upgrade`)")
+    engine.dispose()
+
+
+@db_group.command("history")
+@click.pass_context
+def db_history(ctx):
+    """List the schema revisions, oldest first.
+
+    Example: quotes db history
+    """
+    from alembic.script import ScriptDirectory
+
+    from .db import alembic_config, db_url
+
+    script = ScriptDirectory.from_config(alembic_config(db_url(ctx.obj["db"])))
+    for rev in reversed(list(script.walk_revisions())):
+        click.echo(f"{rev.revision}  {(rev.doc or '').splitlines()[0]}")
+
+
+def main():
+    cli(obj={})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Database connection and migrations.
+
+``--db`` / QUOTES_DB takes a path (SQLite, the default ./quotes.db) or a SQLAlchemy URL
+(``postgresql://...``). SQLite connections run with foreign keys on, WAL journalling and a busy
+timeout. The schema exists only through the Alembic migrations in ``migrations/``, which are
+installed with the package so ``quotes db upgrade`` works from an installed copy.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_DB = "quotes.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+class SchemaError(RuntimeError):
+    """The database is not at the schema this code expects."""
+
+
+def db_url(db: str | None = None) -> str:
+    """A SQLAlchemy URL for a path or URL (QUOTES_DB, else ./quotes.db)."""
+    db = db or os.environ.get("QUOTES_DB") or DEFAULT_DB
+    if "://" in db:
+        return db.replace("postgresql://", "postgresql+psycopg://", 1) if db.startswith("postgresql://") else db
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+            cur.close()
+
+    return engine
+
+
+def migrations_dir() -> Path:
+    import migrations
+
+    return Path(migrations.__file__).parent
+
+
+def alembic_config(url: str, connection=None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.attributes["url"] = url
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
+    command.downgrade(alembic_config(url), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(url: str) -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+
+
+class Database:
+    """An engine plus a session factory, with the schema checked or created on open."""
+
+    def __init__(self, db: str | None = None, *, migrate: bool = True):
+        self.url = db_url(db)
+        if migrate:
+            self.ensure_schema()
+        self.engine = make_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def ensure_schema(self) -> None:
+        """Bring a new or old database to the newest schema (a no-op when it is current)."""
+        engine = make_engine(self.url)
+        try:
+            current = current_revision(engine)
+            tables = set(inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
+        if current is None and tables - {"alembic_version"}:
+            raise SchemaError(f"{self.url} holds tables that quotes did not create; use another --db")
+        if current != head_revision(self.url):
+            upgrade(self.url)
+
+    @contextmanager
+    def session(self):
+        """One transaction: committed on success, rolled back on any error."""
+        with self.sessions() as s:
+            with s.begin():
+                yield s
+
+    def read(self) -> Session:
+        return self.sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,250 @@
+"""Stage 3 of the pipeline: find every attributed statement in a parsed article.
+
+Rules over the dependency parse, each a small function yielding ``Attribution`` records:
+
+- ``speech_verb_rule``: a reporting verb from the lexicon with a clausal complement (ccomp), or
+  an inserted/trailing cue attached by parataxis ("..., Kirby mentioned"; "noted a U.S. official";
+  headline "..., says Zelensky"), or "as X said"; "X told AFP that ..." is the ccomp case.
+- ``describe_rule``: verbs of labelling with an "as" complement ("describing it as a 'bloody mess'").
+- ``according_to_rule``: "according to X, ..." and "per X".
+- ``reporting_noun_rule``: "X's claim that ...".
+
+Quotation marks then decide the type: content inside quotation marks is direct, content with a
+quoted fragment is mixed, the rest is indirect. Quoted spans that no cue claims become direct
+quotations of their own, attributed in ``attribute.py`` (a cue in the same sentence, or the speaker of
+the quotation just before it: a quoted paragraph with no cue continues the previous speaker).
+
+Not handled: cues that are nouns without a "that" clause ("in a statement, ..."), speech reported
+across several sentences without a cue in each, and attributions inside quotations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .lexicon import ACCORDING_CASES, REPORTING_NOUNS, REPORTING_VERBS
+from .quotemarks import QuoteSpan
+from .syntax import Sentence, Word, span_of
+
+PUNCT_EDGE = set(".,;:!?—–-\"“”‘’«»„' ()[]")
+SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list")
+LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
+                         "characterize", "portray", "depict", "frame", "hail", "dismiss", "praise",
+                         "criticise", "criticize", "condemn", "denounce"})
+XCOMP_VERBS = frozenset({"claim", "deny", "promise", "pledge", "vow", "threaten", "admit", "agree",
+                         "refuse", "swear", "ask", "urge", "call", "demand", "appeal", "insist", "tell"})
+
+
+@dataclass
+class Attribution:
+    """One statement found in an article, before speakers are resolved."""
+
+    start: int
+    end: int
+    cue: Word | None
+    speaker: list[Word] = field(default_factory=list)
+    description: str | None = None
+    rule: str = ""
+    confidence: float = 0.9
+    type: str = "indirect"
+    sentence: Sentence | None = None
+    pieces: list = field(default_factory=list)  # quoted (start, end) pieces of a direct quotation
+
+    def text(self, article: str) -> str:
+        if self.pieces:
+            return " ".join(article[s:e].strip() for s, e in self.pieces)
+        return article[self.start : self.end]
+
+    @property
+    def cue_lemma(self) -> str | None:
+        return self.cue.lemma if self.cue is not None else None
+
+
+def trim(words: list[Word]) -> list[Word]:
+    """Drop punctuation, coordinating words and the complementiser "that" from both edges."""
+    while words and (words[0].upos in ("PUNCT", "CCONJ") or (words[0].rel == "mark" and words[0].lemma in ("that", "whether", "if"))):
+        words = words[1:]
+    while words and words[-1].upos in ("PUNCT", "CCONJ"):
+        words = words[:-1]
+    return words
+
+
+def contiguous_side(words: list[Word], anchor: Word, cue: Word) -> list[Word]:
+    """Keep the words on the anchor's side of the cue, so a content span never covers its cue."""
+    if anchor.id > cue.id:
+        return [w for w in words if w.id > cue.id]
+    return [w for w in words if w.id < cue.id]
+
+
+def speaker_words(head: Word) -> list[Word]:
+    """The speaker noun phrase: the head with its modifiers, without relative clauses or appositions."""
+    skip = [c for c in head.children if c.rel in SPEAKER_SKIP_RELS]
+    words = head.subtree(skip=skip)
+    # a parenthesis or a comma splits an apposition the parser attached loosely
+    words = [w for w in words if w.upos != "PUNCT" or w.text in ("'s", "’s", ".", "-")]
+    return trim(words)
+
+
+def subject_of(verb: Word) -> Word | None:
+    """The speaker of a cue: its subject or passive agent, inherited through xcomp/advcl/conj."""
+    for w in [verb, *verb.ancestors()]:
+        subj = w.kids("nsubj", "csubj")
+        subj = [s for s in subj if s.deprel != "nsubj:pass" and s.deprel != "csubj:pass"]
+        if subj:
+            return subj[0]
+        agents = [o for o in w.kids("obl") if o.deprel == "obl:agent" or any(c.lemma == "by" for c in o.kids("case"))]
+        if agents and w.deprel != "root" or (agents and "Voice=Pass" in w.feats):
+            return agents[0]
+        if w.rel not in ("xcomp", "advcl", "conj", "acl"):
+            return None
+    return None
+
+
+def _make(cue, content_words, speaker_head, rule, sent, confidence=0.9) -> Attribution | None:
+    content_words = trim(content_words)
+    if not content_words or len([w for w in content_words if w.upos != "PUNCT"]) < 2:
+        return None
+    start, end = span_of(content_words)
+    speaker = speaker_words(speaker_head) if speaker_head is not None else []
+    desc = None
+    if speaker_head is not None:
+        appos = speaker_head.kids("appos")
+        if appos:
+            words = trim([w for w in appos[0].subtree() if w.text not in "()"])
+            desc = " ".join(w.text for w in words) or None
+    return Attribution(start, end, cue, speaker, desc, rule, confidence, sentence=sent)
+
+
+def speech_verb_rule(sent: Sentence):
+    """Reporting verbs with a clausal complement, a trailing/inserted cue, or "as X said"."""
+    for w in sent.words:
+        if w.lemma not in REPORTING_VERBS or w.upos not in ("VERB", "AUX"):
+            continue
+        comps = w.kids("ccomp")
+        if not comps and w.lemma in XCOMP_VERBS:
+            comps = [x for x in w.kids("xcomp") if any(c.lemma == "to" for c in x.kids("mark"))]
+        if comps:
+            for comp in comps:
+                words = contiguous_side(comp.subtree(), comp, w)
+                att = _make(w, words, subject_of(w), "ccomp", sent)
+                if att:
+                    yield att
+            continue
+        para = w.kids("parataxis")
+        quoted_para = [p for p in para if p.id < w.id]
+        if w.deprel == "parataxis" and w.parent is not None:
+            host = w.parent
+            words = contiguous_side(host.subtree(skip=[w]), host, w)
+            att = _make(w, words, subject_of(w), "parataxis", sent, 0.85)
+            if att:
+                yield att
+        elif quoted_para:
+            for p in quoted_para:
+                att = _make(w, p.subtree(), subject_of(w), "parataxis", sent, 0.85)
+                if att:
+                    yield att
+        elif w.rel == "advcl" and any(c.lemma == "as" for c in w.kids("mark")) and w.parent is not None:
+            host = w.parent
+            words = contiguous_side(host.subtree(skip=[w]), host, w)
+            att = _make(w, words, subject_of(w), "as-said", sent, 0.8)
+            if att:
+                yield att
+
+
+def describe_rule(sent: Sentence):
+    """Verbs of labelling with an "as" complement: "describing it as a “bloody mess”"."""
+    for w in sent.words:
+        if w.lemma not in LABEL_VERBS or w.upos != "VERB" or w.kids("ccomp"):
+            continue
+        as_comps = [c for c in w.children if c.rel in ("obl", "xcomp", "advcl") and any(k.lemma == "as" for k in c.kids("case", "mark"))]
+        if not as_comps and w.kids("obj"):
+            as_comps = w.kids("xcomp")  # "called half of his supporters “deplorables”"
+        for comp in as_comps:
+            objs = w.kids("obj")
+            words = [x for o in objs for x in o.subtree()] + comp.subtree()
+            att = _make(w, sorted(words, key=lambda x: x.id), subject_of(w), "describe", sent, 0.75)
+            if att:
+                yield att
+
+
+def according_to_rule(sent: Sentence):
+    """"According to X, ..." (also "per X"): X is the speaker, the governing clause the content."""
+    for w in sent.words:
+        if w.lemma not in ACCORDING_CASES or w.rel not in ("case", "mark"):
+            continue
+        source = w.parent
+        if source is None or source.parent is None:
+            continue
+        host = source.parent
+        clause = host
+        while clause.parent is not None and clause.rel not in ("ccomp", "root", "parataxis"):
+            clause = clause.parent
+        words = contiguous_side(clause.subtree(skip=[source]), host, source) or clause.subtree(skip=[source])
+        att = _make(w, words, source, "according-to", sent, 0.85)
+        if att:
+            yield att
+
+
+def reporting_noun_rule(sent: Sentence):
+    """A reporting noun with a "that" clause: "Trump's claim that ...", "the warning that ..."."""
+    for w in sent.words:
+        if w.lemma not in REPORTING_NOUNS or w.upos != "NOUN":
+            continue
+        for comp in w.kids("acl", "ccomp"):
+            if not any(m.lemma == "that" for m in comp.kids("mark")):
+                continue
+            poss = w.kids("nmod:poss") or [n for n in w.kids("nmod") if any(c.lemma in ("by", "from", "of") for c in n.kids("case"))]
+            att = _make(w, contiguous_side(comp.subtree(), comp, w), poss[0] if poss else None, "noun", sent, 0.7)
+            if att:
+                yield att
+
+
+RULES = (speech_verb_rule, describe_rule, according_to_rule, reporting_noun_rule)
+
+
+def find_attributions(sentences: list[Sentence]) -> list[Attribution]:
+    """All cue-based attributions of an article, one per (cue, content) pair, in text order."""
+    found, seen = [], set()
+    for sent in sentences:
+        for rule in RULES:
+            for att in rule(sent):
+                key = (att.start, att.end)
+                if key in seen:
+                    continue
+                seen.add(key)
+                found.append(att)
+    return sorted(found, key=lambda a: (a.start, a.end))
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
+
+
+def classify(atts: list[Attribution], spans: list[QuoteSpan], text: str) -> list[QuoteSpan]:
+    """Set each attribution's type from the quotation marks; return the quoted spans no cue claims.
+
+    Innermost attributions claim the quoted spans they overlap first. Content that is at least 80%
+    quoted is direct and becomes exactly the quoted pieces (a quotation may run over several
+    sentences, or be split by its cue: "“A,” he said, “B.”"); content holding a quoted fragment is mixed.
+    """
+    claimed: set[int] = set()
+    for att in sorted(atts, key=lambda a: a.end - a.start):
+        qs = [
+            (i, q) for i, q in enumerate(spans)
+            if i not in claimed and _overlap(att.start, att.end, q.start, q.end) > 0
+            and not (att.cue is not None and q.start <= att.cue.start < q.end)
+        ]
+        if not qs:
+            continue
+        claimed.update(i for i, _ in qs)
+        quoted = sum(_letters(text[max(att.start, q.start) : min(att.end, q.end)]) for _, q in qs)
+        if quoted >= 0.8 * _letters(text[att.start : att.end]):
+            att.type = "direct"
+            att.pieces = [(q.start, q.end) for _, q in qs]
+            att.start, att.end = qs[0][1].start, qs[-1][1].end
+        else:
+            att.type = "mixed"
+    return [q for i, q in enumerate(spans) if i not in claimed]

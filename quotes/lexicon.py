@@ -1,0 +1,98 @@
+"""Word lists the extractor and the speaker resolver read.
+
+Reporting verbs are gathered from the speech-act verb classes of Levin (1993, classes 37.x "verbs of
+communication"), the reporting verbs of the Quotebank and PolNeAR cue inventories, and the
+style guides' lists of attribution verbs (AP Stylebook "said and its alternatives"). Lemmas only;
+British and American spellings both. Beliefs without speech (think, believe, hope) are left out on
+purpose: the tracker follows what was said, not what was thought.
+"""
+from __future__ import annotations
+
+REPORTING_VERBS = frozenset(
+    """
+    say tell claim note add stress emphasise emphasize warn confirm deny report indicate acknowledge
+    inform mention announce state declare assert insist argue explain write post tweet reply respond
+    answer comment remark observe point suggest admit concede reveal disclose allege contend maintain
+    reiterate repeat recall recount describe predict promise pledge vow vouch swear threaten urge call
+    ask demand request plead beg appeal propose recommend advise caution concur agree disagree dispute
+    object protest complain grumble lament mourn regret apologise apologize boast brag joke quip tease
+    mock scoff sneer snap shout yell scream cry exclaim whisper mutter murmur sigh groan laugh smile
+    conclude summarise summarize testify attest certify affirm aver avow
+    profess proclaim pronounce decree rule command instruct brief signal hint imply
+    counter retort rebut refute contradict challenge question wonder query inquire
+    enquire acknowledge accept recognise recognize highlight underline underscore clarify elaborate
+    specify detail outline cite quote paraphrase relay convey communicate express voice
+    announce publish broadcast tell notify alert update assure reassure promise guarantee estimate
+    calculate forecast speculate guess theorise theorize posit reason
+    charge accuse blame criticise criticize condemn denounce slam blast praise hail welcome commend
+    thank congratulate dismiss reject rebuff downplay label brand dub term call characterise
+    characterize portray depict frame present describe confide admit confess reaffirm
+    recommit insist counsel lecture preach rant rave gush enthuse marvel muse ponder recollect
+    reminisce narrate chime interject interrupt volunteer
+    complain contest dispute debate discuss negotiate demand threaten urge implore entreat beseech
+    petition lobby campaign advocate champion defend justify excuse rationalise rationalize explain
+    """.split()
+)
+
+# Verbs whose complement is speech only when they govern a clause: "call for", "ask to" etc. are
+# requests, still attributions in PolNeAR's sense, so they stay in the list above.
+
+REPORTING_NOUNS = frozenset(
+    """
+    statement claim remark comment announcement assertion allegation accusation admission warning
+    denial assurance promise pledge vow threat testimony argument explanation suggestion proposal
+    message post tweet note letter communique communiqué interview briefing speech address report
+    account description confirmation declaration insistence contention observation prediction
+    appeal plea request demand reply response answer acknowledgement acknowledgment estimate
+    """.split()
+)
+
+# "according to X", "as X put it" and friends: the content is the governing clause.
+ACCORDING_CASES = frozenset({"according"})
+
+# Titles and roles dropped when a person's name is matched (kept as the speaker's description).
+TITLES = frozenset(
+    """
+    president vice prime minister foreign defence defense interior secretary state general
+    chancellor premier governor mayor senator sen rep representative congressman congresswoman
+    speaker leader chairman chairwoman chair chief executive director spokesman spokeswoman
+    spokesperson commander colonel col lieutenant lt major maj captain capt sergeant sgt admiral adm
+    ambassador envoy advisor adviser national security deputy assistant attorney judge justice
+    king queen prince princess pope bishop archbishop father rev reverend dr doctor professor prof
+    mr mrs ms miss sir dame lord lady former incoming outgoing acting interim then elect
+    president-elect senior official officer minister-president head councillor councilor
+    """.split()
+)
+
+# Head nouns that make a speaker an organisation rather than a person.
+ORG_WORDS = frozenset(
+    """
+    service agency ministry department office house pentagon kremlin government administration
+    council committee commission parliament congress senate assembly court police army navy
+    military forces force command staff headquarters intelligence bureau institute university
+    company corporation inc ltd group party union organisation organization association
+    federation foundation bank fund authority authorities board team campaign embassy mission
+    network news agency press times post journal reuters afp ap bbc cnn nato un eu who unicef
+    regime cabinet directorate guard brigade battalion division unit secretariat spokesperson's
+    """.split()
+)
+
+# Nouns that name an unnamed human source ("a senior official", "a doctor").
+ROLE_NOUNS = frozenset(
+    """
+    official officials source sources spokesman spokeswoman spokesperson person people resident
+    residents witness witnesses doctor doctors expert experts analyst analysts observer observers
+    diplomat diplomats officer officers soldier soldiers aide aides adviser advisers advisor
+    advisors insider insiders member members lawmaker lawmakers legislator legislators commander
+    commanders researcher researchers scientist scientists economist economists investigator
+    investigators prosecutor prosecutors lawyer lawyers attorney attorneys activist activists
+    worker workers employee employees executive executives leader leaders critic critics
+    supporter supporters voter voters man woman men women prisoner prisoner captive
+    """.split()
+)
+
+PRONOUNS = {
+    "he": "person", "him": "person", "she": "person", "her": "person",
+    "they": "any", "them": "any", "it": "organisation", "we": "any", "i": "person", "you": "any",
+}
+DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})

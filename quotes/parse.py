@@ -1,0 +1,171 @@
+"""Stage 2 of the pipeline: the Stanza dependency parse, fully offline.
+
+One place builds the Stanza pipeline (tokenize, mwt, pos, lemma, depparse) once per process.
+By default it loads the compact English models bundled in ``quotes/models/en``; ``--models DIR``
+or ``QUOTES_MODELS`` points at any other Stanza model folder, such as the official English models
+fetched with ``quotes models download``. Nothing here touches the network: Stanza is created with
+``download_method=None``.
+
+Heavy imports (stanza, torch) happen inside functions, so commands that never parse start fast.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+BUNDLED_DIR = Path(__file__).parent / "models" / "en"
+PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse")
+# file names of the bundled models, by processor
+BUNDLED_FILES = {
+    "tokenize": "tokenize.pt",
+    "mwt": "mwt.pt",
+    "pos": "pos.pt",
+    "lemma": "lemma.pt",
+    "depparse": "depparse.pt",
+}
+PARSE_BATCH_WORDS = 3000
+
+
+class ModelsMissing(RuntimeError):
+    """Raised when a model folder lacks a processor the pipeline needs."""
+
+
+@dataclass(frozen=True)
+class ModelSet:
+    """Where each processor's model file lives, and what kind of folder it is."""
+
+    directory: Path
+    kind: str  # "bundled" (our layout) or "stanza" (Stanza's own resources.json layout)
+    paths: dict
+
+    @property
+    def version(self) -> str:
+        """A short fingerprint of the model files, used to key cached parses."""
+        parts = []
+        for proc in PROCESSORS:
+            p = self.paths.get(proc)
+            if p and Path(p).exists():
+                st = Path(p).stat()
+                parts.append(f"{proc}:{st.st_size}")
+        return f"{self.kind}|" + ",".join(parts)
+
+
+def models_dir(override: str | os.PathLike | None = None) -> Path:
+    """The model folder in force: the explicit override, else QUOTES_MODELS, else the bundled one."""
+    chosen = override or os.environ.get("QUOTES_MODELS")
+    return Path(chosen).expanduser() if chosen else BUNDLED_DIR
+
+
+def find_models(directory: Path) -> ModelSet:
+    """Locate the five processors' model files in a bundled-layout or Stanza-layout folder."""
+    directory = Path(directory)
+    if all((directory / f).exists() for f in BUNDLED_FILES.values()):
+        return ModelSet(directory, "bundled", {p: str(directory / f) for p, f in BUNDLED_FILES.items()})
+    resources = directory / "resources.json"
+    if resources.exists():
+        return ModelSet(directory, "stanza", {})
+    for base in (directory, directory.parent):
+        if (base / "resources.json").exists() and (base / "en").is_dir():
+            return ModelSet(base, "stanza", {})
+    missing = [f for f in BUNDLED_FILES.values() if not (directory / f).exists()]
+    raise ModelsMissing(
+        f"no Stanza English models in {directory} (missing {', '.join(missing)}); "
+        "point --models/QUOTES_MODELS at a model folder or run `quotes models download`"
+    )
+
+
+def model_card(directory: Path) -> dict:
+    """The scores and provenance recorded next to the models (models.json), if any."""
+    card = Path(directory) / "models.json"
+    return json.loads(card.read_text()) if card.exists() else {}
+
+
+@lru_cache(maxsize=4)
+def _pipeline(directory: str):
+    import logging
+
+    import stanza
+
+    models = find_models(Path(directory))
+    logging.getLogger("stanza").setLevel(logging.WARNING)
+    common = dict(
+        processors=",".join(PROCESSORS),
+        download_method=None,
+        use_gpu=False,
+        logging_level="WARN",
+        tokenize_batch_size=64,
+        pos_batch_size=PARSE_BATCH_WORDS,
+        depparse_batch_size=PARSE_BATCH_WORDS,
+    )
+    if models.kind == "stanza":
+        return stanza.Pipeline("en", dir=str(models.directory), **common)
+    kwargs = {f"{proc}_model_path": path for proc, path in models.paths.items()}
+    return stanza.Pipeline(
+        "en",
+        dir=str(models.directory),
+        allow_unknown_language=True,
+        **kwargs,
+        **common,
+    )
+
+
+def get_pipeline(directory: str | os.PathLike | None = None):
+    """The process-wide Stanza pipeline for ``directory`` (built on first use)."""
+    return _pipeline(str(models_dir(directory)))
+
+
+def parse_texts(texts: list[str], *, models: str | None = None) -> list:
+    """Parse many raw texts in one batched Stanza call; returns one stanza Document per text."""
+    import stanza
+
+    nlp = get_pipeline(models)
+    docs = [stanza.Document([], text=t) for t in texts]
+    return nlp(docs) if docs else []
+
+
+def parse_text(text: str, *, models: str | None = None):
+    """Parse one raw text."""
+    return parse_texts([text], models=models)[0]
+
+
+def to_conllu(doc) -> str:
+    """The CoNLL-U rendering of a parsed document (character offsets kept in MISC)."""
+    from stanza.utils.conll import CoNLL
+
+    return "{}\n".format(CoNLL.doc2conll_text(doc)) if doc.sentences else ""
+
+
+def from_conllu(conllu: str, text: str):
+    """Rebuild a parsed document from CoNLL-U (as cached in the database)."""
+    from stanza.utils.conll import CoNLL
+
+    doc = CoNLL.conll2doc(input_str=conllu)
+    doc.text = text
+    return doc
+
+
+def to_json(doc) -> list:
+    """Sentences as lists of word dicts (id, text, lemma, upos, head, deprel, start_char, end_char)."""
+    out = []
+    for sent in doc.sentences:
+        words = []
+        for w in sent.words:
+            words.append(
+                {
+                    "id": w.id,
+                    "text": w.text,
+                    "lemma": w.lemma,
+                    "upos": w.upos,
+                    "xpos": w.xpos,
+                    "feats": w.feats,
+                    "head": w.head,
+                    "deprel": w.deprel,
+                    "start_char": w.start_char if w.start_char is not None else w.parent.start_char,
+                    "end_char": w.end_char if w.end_char is not None else w.parent.end_char,
+                }
+            )
+        out.append({"text": sent.text, "words": words})
+    return out

@@ -1,0 +1,74 @@
+"""Queries behind ``who-said``, ``export``, ``variants`` and ``compare``.
+
+Full-text search uses the FTS5 index on quote text on SQLite (user input is quoted term by term,
+so search syntax characters can never raise an FTS syntax error) and PostgreSQL full-text search
+(plainto_tsquery) on PostgreSQL.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text as sql
+
+QUOTE_COLUMNS = (
+    "quote_id, type, text, cue_lemma, cue_text, speaker_mention, speaker_id, speaker, speaker_kind, "
+    "article_id, article, title, outlet, url, published, start, \"end\", confidence, variant_id"
+)
+
+
+def fts_query(user_text: str) -> str | None:
+    """An FTS5 MATCH expression: each word of the input as a quoted term, all required."""
+    terms = re.findall(r"\w+", user_text, re.U)
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms) or None
+
+
+def who_said(conn, query: str, *, limit: int | None = None) -> list[dict]:
+    """Every occurrence whose text matches ``query``, best matches first."""
+    if conn.dialect.name == "sqlite":
+        match = fts_query(query)
+        if match is None:
+            return []
+        stmt = f"""SELECT {QUOTE_COLUMNS} FROM quote_view JOIN quotes_fts ON quotes_fts.rowid = quote_view.quote_id
+                   WHERE quotes_fts MATCH :q ORDER BY bm25(quotes_fts), quote_id"""
+        params = {"q": match}
+    else:
+        stmt = f"""SELECT {QUOTE_COLUMNS} FROM quote_view
+                   WHERE to_tsvector('english', text) @@ plainto_tsquery('english', :q) ORDER BY quote_id"""
+        params = {"q": query}
+    if limit:
+        stmt += " LIMIT :limit"
+        params["limit"] = limit
+    return [dict(r._mapping) for r in conn.execute(sql(stmt), params)]
+
+
+def export_rows(conn):
+    """One record per occurrence, in article and text order."""
+    stmt = f"SELECT {QUOTE_COLUMNS}, sentence FROM quote_view ORDER BY article_id, start, quote_id"
+    for r in conn.execute(sql(stmt)):
+        yield dict(r._mapping)
+
+
+def variant_groups(conn, *, speaker: str | None = None, min_outlets: int = 1, conflicts: bool = False) -> list[dict]:
+    stmt = """SELECT g.id AS variant_id, g.n_outlets, g.n_articles, g.wording_differs, g.framing_differs,
+                     g.speakers_differ, g.canonical_text,
+                     (SELECT group_concat(DISTINCT s.name) FROM quotes q JOIN speakers s ON s.id = q.speaker_id
+                      WHERE q.variant_id = g.id) AS speakers,
+                     (SELECT group_concat(DISTINCT q.type) FROM quotes q WHERE q.variant_id = g.id) AS types
+              FROM variant_groups g WHERE g.n_outlets >= :m"""
+    params: dict = {"m": min_outlets}
+    if conflicts:
+        stmt += " AND g.speakers_differ"
+    if speaker:
+        stmt += """ AND EXISTS (SELECT 1 FROM quotes q JOIN speakers s ON s.id = q.speaker_id
+                                WHERE q.variant_id = g.id AND lower(s.name) LIKE :sp)"""
+        params["sp"] = f"%{speaker.lower()}%"
+    stmt += " ORDER BY g.n_outlets DESC, g.n_articles DESC, g.id"
+    if conn.dialect.name != "sqlite":
+        stmt = stmt.replace("group_concat(DISTINCT s.name)", "string_agg(DISTINCT s.name, ',')").replace(
+            "group_concat(DISTINCT q.type)", "string_agg(DISTINCT q.type, ',')")
+    return [dict(r._mapping) for r in conn.execute(sql(stmt), params)]
+
+
+def variant_members(conn, variant_id: int) -> list[dict]:
+    stmt = f"SELECT {QUOTE_COLUMNS} FROM quote_view WHERE variant_id = :v ORDER BY article_id, start"
+    return [dict(r._mapping) for r in conn.execute(sql(stmt), {"v": variant_id})]

@@ -1,0 +1,160 @@
+"""Stage 5 of the pipeline: land every article's speakers on canonical speakers in the database.
+
+Order of evidence, strongest first:
+1. an exact alias already on a speaker (this is how user merges, splits and renames persist);
+2. the curated alias file (``quotes/data/aliases.json`` plus QUOTES_ALIASES), e.g. SBU = SSU =
+   Security Service of Ukraine;
+3. people: same folded surname and compatible first names (Zelensky/Zelenskyy, Andrii/Andriy);
+   a surname alone joins a full name only when exactly one person with that surname is known;
+4. organisations: acronyms the article defines, then (country, core words) matching.
+
+Anonymous sources ("a senior official") are never merged across articles or with named speakers.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import names
+from .attribute import Entity, same_org
+from .models_db import Speaker, SpeakerAlias
+
+ALIASES_FILE = Path(__file__).parent / "data" / "aliases.json"
+NAMED_KINDS = ("person", "organisation", "group")
+
+
+def alias_key(text: str) -> str:
+    """Case-, accent-, article- and possessive-insensitive form of a name."""
+    t = names.strip_accents(text).lower().replace("’", "'")
+    t = re.sub(r"'s\b", "", t)
+    t = re.sub(r"[^\w\s]", " ", t)
+    t = re.sub(r"^\s*the\s+", "", t)
+    return " ".join(t.split())
+
+
+@lru_cache(maxsize=2)
+def curated_aliases(extra: str | None = None) -> dict[str, tuple[str, str]]:
+    """alias key -> (canonical name, kind), from the shipped file and QUOTES_ALIASES."""
+    table: dict[str, tuple[str, str]] = {}
+    for path in [ALIASES_FILE, *([Path(extra)] if extra else [])]:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        for entry in data.get("speakers", []):
+            canon = (entry["name"], entry.get("kind", "organisation"))
+            for form in [entry["name"], *entry.get("aliases", [])]:
+                table[alias_key(form)] = canon
+    return table
+
+
+def match_key(name: str, kind: str) -> str:
+    if kind == "person":
+        return "person:" + names.person_key(name)[1]
+    if kind in ("organisation", "group"):
+        country, core = names.org_key(name)
+        return f"org:{country or ''}:{' '.join(sorted(core))}"
+    return f"{kind}:{alias_key(name)}"
+
+
+class SpeakerIndex:
+    """The canonical speakers of a database, loaded once per ingest and updated as it goes."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.curated = curated_aliases(os.environ.get("QUOTES_ALIASES"))
+        self.speakers: list[Speaker] = list(session.scalars(select(Speaker).where(Speaker.kind.in_(NAMED_KINDS))))
+        self.by_alias: dict[str, Speaker] = {}
+        for sp in self.speakers:
+            for a in sp.aliases:
+                self.by_alias.setdefault(alias_key(a.alias), sp)
+            self.by_alias.setdefault(alias_key(sp.name), sp)
+
+    def resolve(self, entity: Entity, acronyms: dict[str, str]) -> Speaker:
+        """The canonical speaker for an article's entity (created when none matches)."""
+        if entity.kind not in NAMED_KINDS:
+            return self._create(entity.name, "anonymous", entity.description)
+        forms = [entity.name, *entity.mentions, *entity.acronyms]
+        sp = self._by_alias(forms) or self._by_curated(forms + [acronyms[a] for a in entity.acronyms if a in acronyms])
+        if sp is None:
+            sp = self._person(entity) if entity.kind == "person" else self._organisation(entity, acronyms)
+        if sp is None:
+            sp = self._create(entity.name, entity.kind, entity.description)
+        if entity.description and not sp.description and not names.is_acronym(entity.description):
+            sp.description = entity.description
+        if entity.kind == "person" and not sp.locked and len(entity.name.split()) > len(sp.name.split()):
+            sp.name = entity.name
+        for form in forms:
+            self.by_alias.setdefault(alias_key(form), sp)
+        return sp
+
+    def _by_alias(self, forms) -> Speaker | None:
+        for f in forms:
+            sp = self.by_alias.get(alias_key(f))
+            if sp is not None:
+                return sp
+        return None
+
+    def _by_curated(self, forms) -> Speaker | None:
+        for f in forms:
+            hit = self.curated.get(alias_key(f))
+            if hit:
+                name, kind = hit
+                return self.by_alias.get(alias_key(name)) or self._create(name, kind, None)
+        return None
+
+    def _person(self, entity: Entity) -> Speaker | None:
+        first, last = names.person_key(entity.name)
+        if not last:
+            return None
+        same_last = [sp for sp in self.speakers if sp.kind == "person" and names.person_key(sp.name)[1] == last]
+        if not same_last:
+            from rapidfuzz.distance import JaroWinkler
+
+            same_last = [sp for sp in self.speakers if sp.kind == "person" and len(last) >= 6
+                         and JaroWinkler.similarity(names.person_key(sp.name)[1], last) >= 0.95]
+        if first:
+            exact = [sp for sp in same_last if names.person_key(sp.name)[0] == first]
+            if exact:
+                return exact[0]
+            bare = [sp for sp in same_last if not names.person_key(sp.name)[0]]
+            others = [sp for sp in same_last if names.person_key(sp.name)[0]]
+            return bare[0] if len(bare) == 1 and not others else None
+        full = [sp for sp in same_last if names.person_key(sp.name)[0]]
+        if len({names.person_key(sp.name)[0] for sp in full}) == 1:
+            return full[0]
+        bare = [sp for sp in same_last if not names.person_key(sp.name)[0]]
+        return bare[0] if bare and not full else None
+
+    def _organisation(self, entity: Entity, acronyms: dict[str, str]) -> Speaker | None:
+        forms = [f for f in [entity.name, *entity.mentions] if not names.is_acronym(f)]
+        forms += [acronyms[a] for a in entity.acronyms if a in acronyms]
+        for sp in self.speakers:
+            if sp.kind not in ("organisation", "group"):
+                continue
+            known = [sp.name, *(a.alias for a in sp.aliases)]
+            if any(same_org(f, k) for f in forms for k in known if not names.is_acronym(k)):
+                return sp
+        return None
+
+    def _create(self, name: str, kind: str, description: str | None) -> Speaker:
+        sp = Speaker(name=name, kind=kind, description=description, match_key=match_key(name, kind))
+        self.session.add(sp)
+        if kind in NAMED_KINDS:
+            self.speakers.append(sp)
+            self.by_alias.setdefault(alias_key(name), sp)
+        return sp
+
+
+def count_alias(session: Session, speaker: Speaker, alias: str | None) -> None:
+    """Record one more sighting of a surface form for a speaker."""
+    if not alias:
+        return
+    for a in speaker.aliases:
+        if a.alias == alias:
+            a.count += 1
+            return
+    speaker.aliases.append(SpeakerAlias(alias=alias, count=1))

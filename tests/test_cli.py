@@ -1,0 +1,121 @@
+"""The command line as a user meets it: help everywhere, errors in one line, data on stdout."""
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import click
+import pytest
+
+from quotes.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ("Bridge to reopen in May\n\n“We are confident the work will finish on time,” the mayor said on Tuesday. "
+           "The city council said that the repairs had cost more than expected.")
+
+
+def all_commands(group=cli, prefix=()):
+    for name, cmd in group.commands.items():
+        yield prefix + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from all_commands(cmd, prefix + (name,))
+
+
+@pytest.mark.parametrize("path,cmd", list(all_commands()), ids=lambda x: " ".join(x) if isinstance(x, tuple) else "")
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(runner, path, cmd):
+    r = runner.invoke(cli, [*path, "--help"])
+    assert r.exit_code == 0
+    if not isinstance(cmd, click.Group) or cmd.invoke_without_command:
+        assert "Example:" in (cmd.help or ""), f"`quotes {' '.join(path)}` has no example in its help"
+    readme = (ROOT / "README.md").read_text()
+    assert f"quotes {' '.join(path)}" in readme, f"`quotes {' '.join(path)}` is missing from the README tour"
+
+
+def test_ingest_stores_and_skips_repeats(runner, tmp_path, temp_db):
+    p = tmp_path / "a.txt"
+    p.write_text(ARTICLE)
+    r = runner.invoke(cli, ["ingest", str(p)])
+    assert r.exit_code == 0, r.output
+    assert "1 new" in r.stderr
+    r = runner.invoke(cli, ["ingest", str(p)])
+    assert "0 new, 1 already stored" in r.stderr
+    con = sqlite3.connect(temp_db)
+    assert con.execute("select count(*) from articles").fetchone()[0] == 1
+    n_quotes = con.execute("select count(*) from quotes").fetchone()[0]
+    assert n_quotes >= 2
+
+
+def test_ingest_from_stdin_with_overrides(runner, temp_db):
+    r = runner.invoke(cli, ["ingest", "--outlet", "Gazette", "--published", "2025-01-11", "-"], input=ARTICLE)
+    assert r.exit_code == 0, r.output
+    rows = json.loads(runner.invoke(cli, ["export", "--format", "json"]).stdout)
+    assert rows and all(row["outlet"] == "Gazette" and row["published"] == "2025-01-11" for row in rows)
+    assert rows[0]["article"] == "<stdin>"
+
+
+def test_bad_file_is_named_others_still_stored(runner, tmp_path, temp_db):
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text(ARTICLE)
+    bad.write_bytes(b"\x00\x01\x02binary" * 10)
+    r = runner.invoke(cli, ["ingest", str(bad), str(good)])
+    assert r.exit_code == 1
+    errors = [l for l in r.stderr.splitlines() if l.startswith("error:")]
+    assert errors == [f"error: {bad}: binary data, not text"]
+    con = sqlite3.connect(temp_db)
+    assert con.execute("select source from articles").fetchall() == [("good.txt",)]
+
+
+def test_failed_ingest_keeps_what_was_stored(runner, tmp_path, temp_db):
+    good = tmp_path / "good.txt"
+    good.write_text(ARTICLE)
+    runner.invoke(cli, ["ingest", str(good)])
+    before = sqlite3.connect(temp_db).execute("select count(*) from quotes").fetchone()[0]
+    r = runner.invoke(cli, ["ingest", str(tmp_path / "missing.txt")])
+    assert r.exit_code == 1 and "no such file" in r.stderr
+    assert sqlite3.connect(temp_db).execute("select count(*) from quotes").fetchone()[0] == before
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "AND OR NOT", "mayor*", "(", "NEAR(a b)", "col:value", "'"])
+def test_who_said_never_crashes_on_search_syntax(runner, tmp_path, query):
+    p = tmp_path / "a.txt"
+    p.write_text(ARTICLE)
+    runner.invoke(cli, ["ingest", str(p)])
+    r = runner.invoke(cli, ["who-said", "--format", "json", query])
+    assert r.exit_code == 0, r.output
+    assert isinstance(json.loads(r.stdout), list)
+
+
+def test_who_said_formats(runner, tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(ARTICLE)
+    runner.invoke(cli, ["ingest", str(p)])
+    hits = json.loads(runner.invoke(cli, ["who-said", "--format", "json", "repairs"]).stdout)
+    assert len(hits) == 1 and "council" in hits[0]["speaker"].lower()
+    csv_out = runner.invoke(cli, ["who-said", "--format", "csv", "repairs"]).stdout
+    assert csv_out.splitlines()[0].startswith("quote_id,type,text")
+    table = runner.invoke(cli, ["who-said", "repairs"]).stdout
+    assert "city council" in table.lower()
+    assert json.loads(runner.invoke(cli, ["who-said", "--format", "json", "zebra"]).stdout) == []
+
+
+def test_export_has_the_documented_fields(runner, tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(ARTICLE)
+    runner.invoke(cli, ["ingest", str(p)])
+    rows = [json.loads(l) for l in runner.invoke(cli, ["export"]).stdout.splitlines()]
+    need = {"article", "outlet", "url", "published", "type", "text", "speaker", "speaker_mention", "cue", "start", "end",
+            "variant", "confidence"}
+    assert rows and need <= set(rows[0])
+    text = sqlite3.connect(str(Path(p).parent / "test.db")).execute("select text from articles").fetchone()[0]
+    for row in rows:
+        assert row["article"] == "a.txt"
+        assert re.sub(r"\W", "", text[row["start"] : row["end"]]).startswith(re.sub(r"\W", "", row["text"])[:20])
+
+
+def test_database_that_is_not_ours_is_refused(runner, tmp_path):
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("create table stuff (x)")
+    con.commit()
+    r = runner.invoke(cli, ["--db", str(other), "who-said", "x"])
+    assert r.exit_code == 1 and "did not create" in r.output

@@ -1,0 +1,98 @@
+"""Table-driven extraction tests: sentence in, (type, speaker, cue, quote text) out, on real parses
+by the bundled models. Each row is one pattern the extractor promises to handle."""
+import pytest
+
+from quotes.analyse import analyse_text
+
+CASES = [
+    # id, text, expected type, speaker (entity name or mention contains), cue lemma, quote text contains
+    ("ccomp", "Zelensky said that the soldiers were captured in Kursk.", "indirect", "Zelensky", "say", "the soldiers were captured in Kursk"),
+    ("ccomp-no-that", "The ministry announced it had opened an investigation into the attack.", "indirect", "ministry", "announce", "it had opened an investigation"),
+    ("direct-trailing-cue", "“We will win this war,” the mayor said.", "direct", "mayor", "say", "We will win this war"),
+    ("direct-leading-cue", "Zelensky stated, “This operation was challenging for our forces.”", "direct", "Zelensky", "state", "This operation was challenging"),
+    ("direct-inverted-cue", "“The talks will continue next week,” said Foreign Minister Andriy Sybiha.", "direct", "Sybiha", "say", "The talks will continue next week"),
+    ("parataxis-trailing", "Some soldiers chose to take their own lives instead of surrendering, Kirby mentioned in a briefing.", "indirect", "Kirby", "mention", "Some soldiers chose to take their own lives"),
+    ("inverted-indirect", "The troops were deployed as light infantry at the front, noted a high-ranking U.S. military official.", "indirect", "official", "note", "The troops were deployed as light infantry"),
+    ("according-to", "According to the White House, the sanctions target the energy sector.", "indirect", "White House", "according to", "the sanctions target the energy sector"),
+    ("told-that", "The agency told AFP that the two men were being questioned.", "indirect", "agency", "tell", "the two men were being questioned"),
+    ("mixed-fragment", "He stressed the urgency of ending the war, describing it as a “bloody mess.”", "mixed", None, "describe", "bloody mess"),
+    ("mixed-ccomp", "The NIS told reporters it had “confirmed the capture of two soldiers in Kursk.”", "mixed", "NIS", "tell", "confirmed the capture"),
+    ("headline-says", "Ukraine captures two North Korean soldiers, says Zelensky", "indirect", "Zelensky", "say", "Ukraine captures two North Korean soldiers"),
+    ("passive-agent", "It was reported by the General Staff that thirteen soldiers were killed.", "indirect", "General Staff", "report", "thirteen soldiers were killed"),
+    ("claim-xcomp", "The prisoner claimed to be a rifleman in the North Korean army.", "indirect", "prisoner", "claim", "to be a rifleman"),
+    ("straight-quotes", '"The world needs to know what is happening," he said.', "direct", "he", "say", "The world needs to know what is happening"),
+    ("guillemets", "«Nous allons gagner la guerre», the president said.", "direct", "president", "say", "Nous allons gagner"),
+]
+
+
+def find(occs, contains):
+    return [o for o in occs if contains.lower() in o.text.lower()]
+
+
+@pytest.mark.parametrize("case_id,text,qtype,speaker,cue,contains", CASES, ids=[c[0] for c in CASES])
+def test_pattern(case_id, text, qtype, speaker, cue, contains):
+    occs = analyse_text(text)
+    hits = find(occs, contains)
+    assert hits, f"no occurrence containing {contains!r}; got {[(o.type, o.text) for o in occs]}"
+    occ = hits[0]
+    assert occ.type == qtype
+    assert occ.cue_lemma == cue
+    if speaker is not None:
+        said_by = " ".join(filter(None, [occ.speaker_mention, occ.entity.name if occ.entity else None]))
+        assert speaker.lower() in said_by.lower()
+
+
+def test_offsets_point_at_the_text():
+    text = "Officials said on Monday that the bridge would reopen in May."
+    (occ,) = analyse_text(text)
+    assert text[occ.start : occ.end] == occ.text
+
+
+def test_multi_sentence_direct_quote_is_one_occurrence():
+    text = ("“Our soldiers have taken prisoners in Kursk. The two captured soldiers are alive and in Kyiv,” "
+            "Zelensky wrote on Telegram.")
+    occs = analyse_text(text)
+    direct = [o for o in occs if o.type == "direct"]
+    assert len(direct) == 1
+    assert direct[0].text.startswith("Our soldiers") and direct[0].text.endswith("in Kyiv,")
+    assert direct[0].entity.name == "Zelensky"
+
+
+def test_cueless_quote_continues_previous_speaker():
+    text = ("“The army is gaining real experience,” Yusov said. “This is a global challenge for the entire world.”")
+    occs = analyse_text(text)
+    second = find(occs, "global challenge")[0]
+    first = find(occs, "real experience")[0]
+    assert second.type == "direct" and second.entity is first.entity
+    assert second.cue_lemma is None
+
+
+def test_pronoun_resolves_to_earlier_speaker():
+    text = ("Zelensky said the soldiers were wounded. He added that both were receiving medical care.")
+    occs = analyse_text(text)
+    assert len({id(o.entity) for o in occs}) == 1
+    assert find(occs, "medical care")[0].speaker_mention == "He"
+
+
+def test_definite_description_resolves_to_organisation():
+    text = ("The SBU said one soldier had no documents. The agency also noted that both men were receiving care.")
+    occs = analyse_text(text)
+    care = find(occs, "receiving care")[0]
+    assert care.speaker_mention.lower() == "the agency"
+    assert care.entity is find(occs, "no documents")[0].entity
+
+
+def test_unnamed_source_stays_as_written():
+    text = "A doctor interviewed in the video said one soldier suffered a facial wound."
+    (occ,) = analyse_text(text)
+    assert occ.entity.kind == "anonymous"
+    assert occ.speaker_mention.lower().startswith("a doctor")
+
+
+def test_scare_quotes_without_cue_are_not_statements():
+    occs = analyse_text("The so-called “special operation” entered its third year on Monday.")
+    assert occs == []
+
+
+def test_belief_verbs_are_not_speech():
+    assert analyse_text("Many analysts think that the war will last another year.") == []

@@ -1,0 +1,115 @@
+"""Reading inputs: encodings, formats, headlines, and bad input rejected with one-line reasons."""
+import json
+
+import pytest
+
+from quotes.clean import clean_article
+from quotes.read import RawArticle, ReadError, iter_paths, looks_like_headline, read_path
+
+BODY = "The mayor said on Monday that the bridge would reopen in May after repairs."
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "latin-1"])
+def test_text_encodings(tmp_path, encoding):
+    text = f"Café owners protest new rules\n\n“We are angry,” said Zoë Müller, who runs a café. {BODY}"
+    if encoding == "latin-1":
+        text = text.replace("“", '"').replace("”", '"')
+    p = tmp_path / "a.txt"
+    p.write_bytes(text.encode(encoding))
+    (art,) = read_path(str(p))
+    assert "Zoë Müller" in art.text and "café" in art.text
+    assert art.title == "Café owners protest new rules"
+
+
+def test_first_line_is_headline_only_when_it_looks_like_one(tmp_path):
+    p = tmp_path / "b.txt"
+    p.write_text(BODY + "\n\nSecond paragraph here.")
+    (art,) = read_path(str(p))
+    assert art.title is None
+    assert looks_like_headline("Ukraine captures two North Korean soldiers, says Zelensky")
+
+
+def test_html_article_text_and_metadata(tmp_path):
+    html = """<html><head><title>Bridge to reopen | Daily Planet</title>
+    <meta property="og:site_name" content="Daily Planet"><meta property="og:url" content="https://example.org/bridge">
+    <meta property="article:published_time" content="2025-01-11"></head><body>
+    <nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li></ul></nav>
+    <article><h1>Bridge to reopen</h1><p>""" + BODY + """</p>
+    <p>“We are confident the work will finish on time,” the mayor told reporters on Tuesday afternoon.</p></article>
+    <aside><h3>Related</h3><ul><li><a href="/x">Other story that nobody said</a></li></ul></aside>
+    <footer>Sign up for our newsletter</footer></body></html>"""
+    p = tmp_path / "c.html"
+    p.write_text(html)
+    (art,) = read_path(str(p))
+    assert "bridge would reopen in May" in art.text
+    assert "Home" not in art.text.split("\n\n")[1:]
+    assert art.outlet == "Daily Planet"
+    assert art.url == "https://example.org/bridge"
+    assert art.published.startswith("2025-01-11")
+
+
+def test_jsonl_articles(tmp_path):
+    p = tmp_path / "d.jsonl"
+    rows = [{"text": BODY, "title": "Bridge", "outlet": "Gazette", "published": "2025-01-02"}, {"text": BODY + " Again."}]
+    p.write_text("\n".join(json.dumps(r) for r in rows))
+    arts = read_path(str(p))
+    assert [a.outlet for a in arts] == ["Gazette", None]
+    assert arts[0].text.startswith("Bridge\n\n")
+
+
+@pytest.mark.parametrize("content,reason", [
+    (b"", "empty file"),
+    (b"   \n\n ", "empty file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+    (b"tiny", "too short"),
+])
+def test_bad_inputs_raise_one_line_errors(tmp_path, content, reason):
+    p = tmp_path / "bad.txt"
+    p.write_bytes(content)
+    with pytest.raises(ReadError) as e:
+        read_path(str(p))
+    assert reason in str(e.value) and "\n" not in str(e.value)
+
+
+def test_malformed_jsonl(tmp_path):
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"text": "ok text that is long enough to count"}\n{not json}\n')
+    with pytest.raises(ReadError, match="line 2: not valid JSON"):
+        read_path(str(p))
+
+
+def test_huge_file_is_refused(tmp_path, monkeypatch):
+    import quotes.read as read
+
+    monkeypatch.setattr(read, "MAX_BYTES", 1000)
+    p = tmp_path / "huge.txt"
+    p.write_text(BODY * 50)
+    with pytest.raises(ReadError, match="too large"):
+        read_path(str(p))
+
+
+def test_directories_are_walked_recursively(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.txt").write_text(BODY)
+    (tmp_path / "a" / "y.html").write_text("<html></html>")
+    (tmp_path / "a" / ".hidden.txt").write_text(BODY)
+    found = [p.replace(str(tmp_path), "") for p in iter_paths([str(tmp_path / "a")])]
+    assert found == ["/a/b/x.txt", "/a/y.html"]
+
+
+def test_same_text_same_key():
+    a = RawArticle("a", "Some  text\n\nhere")
+    b = RawArticle("b", "some text here")
+    assert a.key == b.key
+
+
+def test_clean_drops_furniture_and_repeats():
+    text = "\n\n".join([
+        "Headline of the story here", BODY, "CLICK TO GET THE FOX NEWS APP", BODY,
+        "TRUMP SETTING UP MEETING WITH PUTIN, IN COMMUNICATION WITH XI", "Another real paragraph.",
+        "Recent Posts", "Lawmaker said the hearing would end.", "27 minutes ago",
+    ])
+    result = clean_article(text)
+    paras = result.text.split("\n\n")
+    assert paras == ["Headline of the story here", BODY, "Another real paragraph."]
+    assert result.duplicates == 1

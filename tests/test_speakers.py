@@ -1,0 +1,73 @@
+"""Name matching on tricky pairs: same surname different people, transliterations, acronyms."""
+import pytest
+
+from quotes import names
+from quotes.attribute import same_org, same_person
+from quotes.speakers import alias_key, curated_aliases
+
+SAME_PEOPLE = [
+    ("Volodymyr Zelensky", "Volodymyr Zelenskyy"),
+    ("Volodymyr Zelenskiy", "Zelensky"),
+    ("Andrii Yusov", "Andriy Yusov"),
+    ("Andriy Sybiha", "Andrii Sybiga"),
+    ("John Kirby", "Kirby"),
+]
+DIFFERENT_PEOPLE = [
+    ("Joe Biden", "Hunter Biden"),
+    ("Kim Jong Un", "Kim Yo Jong"),
+    ("Donald Trump", "Melania Trump"),
+    ("John Kirby", "John Kerry"),
+    ("Antony Blinken", "Anthony Blinken Jr"),
+]
+
+
+@pytest.mark.parametrize("a,b", SAME_PEOPLE)
+def test_same_person(a, b):
+    assert same_person(a, b)
+
+
+@pytest.mark.parametrize("a,b", DIFFERENT_PEOPLE[:4])
+def test_different_people(a, b):
+    assert not same_person(a, b)
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("Seoul's National Intelligence Service", "South Korea's intelligence service", True),
+    ("the Security Service of Ukraine", "Ukraine's security service", True),
+    ("Ukraine's security service", "Ukraine's military intelligence agency", False),
+    ("South Korea's intelligence service", "Ukraine's security service", False),
+    ("the Russian Defence Ministry", "Ukraine's Defence Ministry", False),
+])
+def test_organisation_pairs(a, b, same):
+    assert same_org(a, b) is same
+
+
+def test_titles_are_stripped():
+    assert names.strip_titles("Ukrainian President Volodymyr Zelensky") == ("Volodymyr Zelensky", "Ukrainian President")
+    assert names.strip_titles("White House National Security Advisor John Kirby")[0] == "John Kirby"
+    assert names.strip_titles("U.S. Secretary of State Antony Blinken")[0] == "Antony Blinken"
+
+
+def test_acronyms_learned_from_text():
+    text = ("Seoul’s National Intelligence Service (NIS) told AFP it had confirmed the capture. "
+            "Ukraine’s security service, SBU, released details. "
+            "They cooperate with South Korean NIS (National Intelligence Service).")
+    found = names.learn_acronyms(text)
+    assert "National Intelligence Service" in found["NIS"]
+    assert found["SBU"].endswith("security service")
+
+
+def test_curated_aliases_ship_sbu_ssu():
+    table = curated_aliases(None)
+    assert table[alias_key("SSU")][0] == table[alias_key("SBU")][0] == "Security Service of Ukraine"
+    assert table[alias_key("the Security Service of Ukraine")][0] == "Security Service of Ukraine"
+
+
+@pytest.mark.parametrize("mention,kind", [
+    ("Zelensky", "person"), ("the SBU", "organisation"), ("a senior official", "anonymous"),
+    ("A doctor interviewed in the SBU video", "anonymous"), ("The White House", "organisation"), ("he", "pronoun"),
+])
+def test_kinds(mention, kind):
+    head_upos = "NOUN" if mention.lower().startswith(("a ", "an ")) else None
+    det = mention.split()[0] if head_upos else None
+    assert names.kind_of(mention, head_upos=head_upos, determiner=det) == kind

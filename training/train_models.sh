@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Train the compact English Stanza models that ship in quotes/models/en/.
+#
+# Usage: training/train_models.sh STAGE [STAGE...]   (stages: data tokenize mwt lemma pos depparse all)
+# Environment:
+#   UD_SRC   folder with UD_English-EWT and UD_English-GUM (default ../shared/data/ud)
+#   WORK     scratch folder for prepared data, checkpoints and logs (default ../train)
+#   THREADS  torch threads per training run (default 1, so two stages can run side by side on 2 cores)
+# Each stage logs to $WORK/logs/STAGE.log and saves its best dev model under $WORK/saved_models/.
+# Stanza's own entry points do the work (stanza.utils.datasets.prepare_*, stanza.models.*);
+# no pretrained vectors or charlms are used, because none can be downloaded here.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+UD_SRC=${UD_SRC:-$here/../shared/data/ud}
+WORK=${WORK:-$here/../train}
+THREADS=${THREADS:-1}
+PY=${PYTHON:-python}
+export OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
+export UDBASE=$WORK/ud
+export TOKENIZE_DATA_DIR=$WORK/data/tokenize MWT_DATA_DIR=$WORK/data/mwt LEMMA_DATA_DIR=$WORK/data/lemma
+export POS_DATA_DIR=$WORK/data/pos DEPPARSE_DATA_DIR=$WORK/data/depparse
+MIX=$UDBASE/UD_English-Mix
+SAVE=$WORK/saved_models
+mkdir -p "$WORK/logs" "$SAVE"
+
+stage_data() {
+  # EWT+GUM train concatenated; both devs concatenated. Stanza's prepare scripts insist on a test
+  # split, so dev is copied under that name for preparation only (the real test splits are held out).
+  mkdir -p "$MIX"
+  cat "$UD_SRC"/UD_English-EWT/en_ewt-ud-train.conllu "$UD_SRC"/UD_English-GUM/en_gum-ud-train.conllu > "$MIX/en_mix-ud-train.conllu"
+  cat "$UD_SRC"/UD_English-EWT/en_ewt-ud-dev.conllu "$UD_SRC"/UD_English-GUM/en_gum-ud-dev.conllu > "$MIX/en_mix-ud-dev.conllu"
+  cp "$MIX/en_mix-ud-dev.conllu" "$MIX/en_mix-ud-test.conllu"
+}
+
+stage_tokenize() {
+  $PY -m stanza.utils.datasets.prepare_tokenizer_treebank UD_English-Mix
+  $PY -m stanza.utils.training.run_tokenizer UD_English-Mix --no_charlm --save_dir "$SAVE/tokenize" \
+    --steps 8000 --eval_steps 500
+}
+
+stage_mwt() {
+  $PY -m stanza.utils.datasets.prepare_mwt_treebank UD_English-Mix
+  $PY -m stanza.utils.training.run_mwt UD_English-Mix --save_dir "$SAVE/mwt" --num_epoch 30
+}
+
+stage_lemma() {
+  $PY -m stanza.utils.datasets.prepare_lemma_treebank UD_English-Mix --gold --no_lemma_classifier
+  $PY -m stanza.utils.training.run_lemma UD_English-Mix --no_charlm --no_lemma_classifier --save_dir "$SAVE/lemma" --num_epoch 1 --batch_size 100
+}
+
+stage_pos() {
+  $PY -m stanza.models.tagger --mode train --lang en --shorthand en_mix --no_pretrain \
+    --train_file "$MIX/en_mix-ud-train.conllu" --eval_file "$MIX/en_mix-ud-dev.conllu" \
+    --output_file "$WORK/pos.dev.pred.conllu" \
+    --hidden_dim 200 --char_hidden_dim 100 --deep_biaff_hidden_dim 200 --composite_deep_biaff_hidden_dim 100 \
+    --batch_size 100 --log_step 10 --max_steps 450 --eval_interval 150 --fix_eval_interval --max_steps_before_stop 450 \
+    --save_dir "$SAVE/pos" --save_name en_mix_nopretrain_tagger.pt
+}
+
+stage_depparse() {
+  $PY -m stanza.models.parser --mode train --lang en --shorthand en_mix --no_pretrain \
+    --train_file "$MIX/en_mix-ud-train.conllu" --eval_file "$MIX/en_mix-ud-dev.conllu" \
+    --output_file "$WORK/depparse.dev.pred.conllu" \
+    --hidden_dim 200 --char_hidden_dim 200 --deep_biaff_hidden_dim 200 --num_layers 2 \
+    --batch_size 3000 --max_steps 1800 --eval_interval 150 --second_optim_start_step 900 --max_steps_before_stop 600 \
+    --save_dir "$SAVE/depparse" --save_name en_mix_nopretrain_parser.pt
+}
+
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || { echo "usage: $0 data|tokenize|mwt|lemma|pos|depparse|all ..." >&2; exit 2; }
+[ "${stages[0]}" != all ] || stages=(data tokenize mwt lemma pos depparse)
+for s in "${stages[@]}"; do
+  echo "== $s $(date -u +%FT%TZ)" | tee -a "$WORK/logs/$s.log"
+  "stage_$s" 2>&1 | tee -a "$WORK/logs/$s.log"
+done
