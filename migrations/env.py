@@ -7,6 +7,7 @@
 """
 from alembic import context
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from quotes.db import make_engine
 from quotes.models_db import Base
@@ -33,6 +34,10 @@ def run_offline() -> None:
 
 def run_online() -> None:
     connection = config.attributes.get("connection")
+    if isinstance(connection, Engine):  # pytest-alembic hands over an engine
+        with connection.connect() as conn:
+            _run(conn)
+        return
     if connection is not None:
         _run(connection)
         return

@@ -80,7 +80,7 @@ def ingest(ctx, paths, outlet, url, published, silent):
         progress = lambda it: tqdm(total=len(it), unit="article", file=sys.stderr, leave=False)  # noqa: E731
     try:
         report = ingest_paths(db, list(paths), overrides=Overrides(outlet, url, published), models=ctx.obj["models"],
-                              progress=progress, stdin=click.get_binary_stream("stdin"))
+                              progress=progress)
     except ModelsMissing as e:
         raise click.ClickException(str(e)) from e
     finally:

@@ -32,6 +32,9 @@ LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "c
                          "criticise", "criticize", "condemn", "denounce"})
 XCOMP_VERBS = frozenset({"claim", "deny", "promise", "pledge", "vow", "threaten", "admit", "agree",
                          "refuse", "swear", "ask", "urge", "call", "demand", "appeal", "insist", "tell"})
+# verbs whose gerund complement is reported content: "reported capturing", "denied having ..."
+GERUND_VERBS = frozenset({"report", "deny", "admit", "acknowledge", "recall", "mention", "confirm", "claim",
+                          "describe", "recount", "suggest", "propose", "recommend"})
 
 
 @dataclass
@@ -92,7 +95,7 @@ def subject_of(verb: Word) -> Word | None:
         if subj:
             return subj[0]
         agents = [o for o in w.kids("obl") if o.deprel == "obl:agent" or any(c.lemma == "by" for c in o.kids("case"))]
-        if agents and w.deprel != "root" or (agents and "Voice=Pass" in w.feats):
+        if agents and (agents[0].deprel == "obl:agent" or "Voice=Pass" in w.feats):
             return agents[0]
         if w.rel not in ("xcomp", "advcl", "conj", "acl"):
             return None
@@ -120,8 +123,10 @@ def speech_verb_rule(sent: Sentence):
         if w.lemma not in REPORTING_VERBS or w.upos not in ("VERB", "AUX"):
             continue
         comps = w.kids("ccomp")
-        if not comps and w.lemma in XCOMP_VERBS:
-            comps = [x for x in w.kids("xcomp") if any(c.lemma == "to" for c in x.kids("mark"))]
+        if not comps:
+            comps = [x for x in w.kids("xcomp")
+                     if (w.lemma in XCOMP_VERBS and any(c.lemma == "to" for c in x.kids("mark")))
+                     or (w.lemma in GERUND_VERBS and "VerbForm=Ger" in x.feats)]
         if comps:
             for comp in comps:
                 words = contiguous_side(comp.subtree(), comp, w)
@@ -169,7 +174,7 @@ def describe_rule(sent: Sentence):
 def according_to_rule(sent: Sentence):
     """"According to X, ..." (also "per X"): X is the speaker, the governing clause the content."""
     for w in sent.words:
-        if w.lemma not in ACCORDING_CASES or w.rel not in ("case", "mark"):
+        if w.text.lower() not in ACCORDING_CASES or w.rel not in ("case", "mark"):
             continue
         source = w.parent
         if source is None or source.parent is None:

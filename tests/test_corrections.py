@@ -1,0 +1,57 @@
+"""User corrections of speakers persist and survive re-ingest."""
+import json
+import sqlite3
+
+from click.testing import CliRunner
+
+from quotes.cli import cli
+
+A1 = ("Bridge to reopen\n\nCity engineer Maria Lopez said that the bridge would reopen in May. "
+      "“The repairs are nearly done,” Lopez said on Tuesday.")
+A2 = ("Bridge delay\n\nLopez told reporters that the bridge would now reopen in June because of the weather.")
+
+
+def speakers(db):
+    return json.loads(CliRunner().invoke(cli, ["--db", str(db), "speakers", "--format", "json"]).stdout)
+
+
+def test_surname_joins_full_name_within_and_across_articles(tmp_path):
+    db = tmp_path / "c.db"
+    for i, text in enumerate((A1, A2)):
+        p = tmp_path / f"{i}.txt"
+        p.write_text(text)
+        assert CliRunner().invoke(cli, ["--db", str(db), "ingest", "--silent", str(p)]).exit_code == 0
+    people = [s for s in speakers(db) if s["kind"] == "person"]
+    assert [p["name"] for p in people] == ["Maria Lopez"]
+    assert people[0]["quotes"] == 3
+
+
+def test_rename_merge_split_persist(tmp_path):
+    db = tmp_path / "c.db"
+    run = lambda *args: CliRunner().invoke(cli, ["--db", str(db), *args])  # noqa: E731
+    p1 = tmp_path / "1.txt"
+    p1.write_text(A1)
+    run("ingest", "--silent", str(p1))
+    r = run("speakers", "rename", "Maria Lopez", "María López")
+    assert r.exit_code == 0, r.output
+    p2 = tmp_path / "2.txt"
+    p2.write_text(A2)
+    run("ingest", "--silent", str(p2))
+    names = [s["name"] for s in speakers(db) if s["kind"] == "person"]
+    assert names == ["María López"]
+    r = run("speakers", "split", "María López", "Lopez", "--as", "Luis Lopez")
+    assert r.exit_code == 0, r.output
+    by_name = {s["name"]: s["quotes"] for s in speakers(db)}
+    assert by_name["Luis Lopez"] >= 2 and by_name["María López"] >= 1
+    r = run("speakers", "merge", "Luis Lopez", "María López")
+    assert r.exit_code == 0, r.output
+    assert [s["name"] for s in speakers(db) if s["kind"] == "person"] == ["María López"]
+    log = sqlite3.connect(db).execute("select action from corrections order by id").fetchall()
+    assert log == [("rename",), ("split",), ("merge",)]
+    r = run("speakers", "show", "María López")
+    assert r.exit_code == 0 and "alias: Lopez" in r.stdout
+
+
+def test_unknown_speaker_is_a_one_line_error(tmp_path):
+    r = CliRunner().invoke(cli, ["--db", str(tmp_path / "e.db"), "speakers", "merge", "Nobody", "Somebody"])
+    assert r.exit_code == 1 and "no speaker called 'Nobody'" in r.output

@@ -1,0 +1,64 @@
+"""Variant groups over the seeds: the same statement across outlets, and nothing unrelated mixed in."""
+import json
+import sqlite3
+
+from click.testing import CliRunner
+
+from quotes.cli import cli
+from quotes.variants import is_variant, lexical, word_diff
+
+
+def groups(db):
+    con = sqlite3.connect(db)
+    out = {}
+    for gid, text, article, speaker in con.execute(
+            "select variant_id, text, article, speaker from variant_comparison order by variant_id"):
+        out.setdefault(gid, []).append((text, article, speaker))
+    return out
+
+
+def group_with(db, fragment):
+    hits = [g for g in groups(db).values() if any(fragment.lower() in t.lower() for t, _, _ in g)]
+    assert hits, f"no group holds {fragment!r}"
+    return hits[0]
+
+
+def test_telegram_statement_groups_across_outlets(seeds_db):
+    g = group_with(seeds_db, "Our soldiers have")
+    assert len({a for _, a, _ in g}) >= 2
+
+
+def test_sent_for_training_claim_groups(seeds_db):
+    g = group_with(seeds_db, "training")
+    assert len({a for _, a, _ in g}) >= 2
+
+
+def test_geneva_group_flags_conflicting_attribution(seeds_db):
+    r = CliRunner().invoke(cli, ["--db", str(seeds_db), "variants", "--conflicts", "--format", "json"])
+    rows = json.loads(r.stdout)
+    assert any("Geneva" in row["canonical_text"] for row in rows)
+
+
+def test_different_casualty_estimates_are_not_grouped(seeds_db):
+    for g in groups(seeds_db).values():
+        texts = " | ".join(t for t, _, _ in g)
+        assert not ("hundred" in texts and "thousand" in texts), texts
+
+
+def test_compare_shows_diff(seeds_db):
+    gid = next(iter(groups(seeds_db)))
+    r = CliRunner().invoke(cli, ["--db", str(seeds_db), "compare", str(gid)])
+    assert r.exit_code == 0 and f"variant {gid}:" in r.stdout
+    data = json.loads(CliRunner().invoke(cli, ["--db", str(seeds_db), "compare", "--format", "json", str(gid)]).stdout)
+    assert data["occurrences"] and all("diff" in o for o in data["occurrences"])
+
+
+def test_thresholds():
+    assert lexical("the two captured soldiers are alive", "the two captured soldiers are alive and well in Kyiv") == 100
+    assert is_variant(80, 0.1, True, 10) and not is_variant(80, 0.1, False, 10)
+    assert not is_variant(90, 0.9, True, 2)
+    hundreds = "a few hundred North Korean troops had been killed or injured"
+    thousand = "at least a thousand North Korean soldiers have been killed or wounded"
+    assert not is_variant(60, 0.8, True, 10, a=hundreds, b=thousand)
+    assert is_variant(50, 0.65, False, 10, a="care in line with the Geneva Conventions", b="treated under the Geneva Convention")
+    assert word_diff("a b c", "a x c") == [("equal", "a"), ("delete", "b"), ("insert", "x"), ("equal", "c")]
