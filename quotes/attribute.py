@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from . import names
 from .extract import Attribution, subject_of, trim
-from .lexicon import REPORTING_VERBS, ROLE_NOUNS
+from .lexicon import REPORTING_VERBS
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
 
@@ -179,7 +179,10 @@ class ArticleSpeakers:
         if head is None or not mention:
             return None, None
         det = next((c.lemma for c in head.kids("det")), None)
-        kind = names.kind_of(mention, head_upos=head.upos, head_lemma=head.lemma, determiner=det)
+        upos = head.upos
+        if upos == "NOUN" and head.text[:1].isupper() and head.id > 1 and not det:
+            upos = "PROPN"  # a capitalised noun inside a sentence is a name the tagger missed
+        kind = names.kind_of(mention, head_upos=upos, head_lemma=head.lemma, determiner=det)
         if head.upos == "PRON" or kind == "pronoun":
             want = {"person": "person", "organisation": "organisation"}.get(names.PRONOUNS.get(head.lemma, "any"), "any")
             if head.lemma in ("they", "we") and not any(w.upos == "PROPN" for w in words):

@@ -25,8 +25,8 @@ from .lexicon import ACCORDING_CASES, REPORTING_NOUNS, REPORTING_VERBS
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
 
-PUNCT_EDGE = set(".,;:!?—–-\"“”‘’«»„' ()[]")
-SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list")
+MAX_UNQUOTED_LETTERS = 2
+SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list", "case")
 LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
                          "characterize", "portray", "depict", "frame", "hail", "dismiss", "praise",
                          "criticise", "criticize", "condemn", "denounce"})
@@ -64,7 +64,7 @@ class Attribution:
 
 def trim(words: list[Word]) -> list[Word]:
     """Drop punctuation, coordinating words and the complementiser "that" from both edges."""
-    while words and (words[0].upos in ("PUNCT", "CCONJ") or (words[0].rel == "mark" and words[0].lemma in ("that", "whether", "if"))):
+    while words and (words[0].upos in ("PUNCT", "CCONJ") or (words[0].lemma in ("that", "whether", "if") and words[0].upos in ("SCONJ", "ADP") or words[0].rel == "mark")):
         words = words[1:]
     while words and words[-1].upos in ("PUNCT", "CCONJ"):
         words = words[:-1]
@@ -93,6 +93,8 @@ def subject_of(verb: Word) -> Word | None:
         subj = w.kids("nsubj", "csubj")
         subj = [s for s in subj if s.deprel != "nsubj:pass" and s.deprel != "csubj:pass"]
         if subj:
+            if "PronType=Rel" in subj[0].feats and w.deprel == "acl:relcl" and w.parent is not None:
+                return w.parent  # "a scheme that Yusov says ..." / "officials who said ..."
             return subj[0]
         agents = [o for o in w.kids("obl") if o.deprel == "obl:agent" or any(c.lemma == "by" for c in o.kids("case"))]
         if agents and (agents[0].deprel == "obl:agent" or "Voice=Pass" in w.feats):
@@ -231,8 +233,8 @@ def _letters(text: str) -> int:
 def classify(atts: list[Attribution], spans: list[QuoteSpan], text: str) -> list[QuoteSpan]:
     """Set each attribution's type from the quotation marks; return the quoted spans no cue claims.
 
-    Innermost attributions claim the quoted spans they overlap first. Content that is at least 80%
-    quoted is direct and becomes exactly the quoted pieces (a quotation may run over several
+    Innermost attributions claim the quoted spans they overlap first. Content that is all quoted
+    (but for a stray letter or two the parser put outside the marks) is direct and becomes exactly the quoted pieces (a quotation may run over several
     sentences, or be split by its cue: "“A,” he said, “B.”"); content holding a quoted fragment is mixed.
     """
     claimed: set[int] = set()
@@ -246,7 +248,7 @@ def classify(atts: list[Attribution], spans: list[QuoteSpan], text: str) -> list
             continue
         claimed.update(i for i, _ in qs)
         quoted = sum(_letters(text[max(att.start, q.start) : min(att.end, q.end)]) for _, q in qs)
-        if quoted >= 0.8 * _letters(text[att.start : att.end]):
+        if quoted >= _letters(text[att.start : att.end]) - MAX_UNQUOTED_LETTERS:
             att.type = "direct"
             att.pieces = [(q.start, q.end) for _, q in qs]
             att.start, att.end = qs[0][1].start, qs[-1][1].end

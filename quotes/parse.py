@@ -95,7 +95,7 @@ def _pipeline(directory: str):
         processors=",".join(PROCESSORS),
         download_method=None,
         use_gpu=False,
-        logging_level="WARN",
+        logging_level="ERROR",
         tokenize_batch_size=64,
         pos_batch_size=PARSE_BATCH_WORDS,
         depparse_batch_size=PARSE_BATCH_WORDS,
@@ -135,7 +135,7 @@ def to_conllu(doc) -> str:
     """The CoNLL-U rendering of a parsed document (character offsets kept in MISC)."""
     from stanza.utils.conll import CoNLL
 
-    return "{}\n".format(CoNLL.doc2conll_text(doc)) if doc.sentences else ""
+    return "{:C}\n\n".format(doc) if doc.sentences else ""
 
 
 def from_conllu(conllu: str, text: str):

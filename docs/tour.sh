@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerate the README's tour: runs each command on seeds/ in a scratch database and prints
+# markdown (command, then its real output). Usage: bash docs/tour.sh > /tmp/tour.md
+set -uo pipefail
+cd "$(dirname "$0")/.."
+Q=${QUOTES:-.venv/bin/quotes}
+export QUOTES_DB=$(mktemp -d)/tour.db
+show() {
+  echo '```console'
+  echo "\$ $*"
+  "$@" 2>&1 | sed "s#$QUOTES_DB#quotes.db#g" | head -n "${LINES_MAX:-25}"
+  echo '```'
+  echo
+}
+cmd() { local name=$1; shift; echo "**$name**"; echo; show "$@"; }
+cmd "Ingest articles (files, folders, .html, .jsonl, - for stdin)" $Q ingest --silent seeds/ ; $Q ingest seeds/ 2>&1 | tail -1 | sed 's/^/    re-ingest: /'; echo
+cmd "Who said it: full-text search over quote text" $Q who-said "Geneva"
+cmd "Machine-readable output" $Q who-said --format json --limit 1 "Telegram"
+cmd "Export every occurrence" $Q export --format csv
+cmd "Canonical speakers" $Q speakers
+cmd "One speaker, with aliases and where each was seen" $Q speakers show Zelensky
+cmd "Correct a speaker: rename (merge and split work alike)" $Q speakers rename "Andrii Yusov" "Andriy Yusov"
+cmd "Merge two speakers" $Q speakers merge "Andriy Yusov" "Andriy Yusov"
+cmd "Split an alias off a speaker" $Q speakers split "Security Service of Ukraine" "the agency" --as "SBU (as 'the agency')"
+cmd "The same statement across outlets" $Q variants --min-outlets 2
+cmd "Conflicting attributions only" $Q variants --conflicts
+cmd "One statement side by side, diffed against its canonical form" $Q compare 1
+cmd "Debug a parse" bash -c "echo '“We will win,” the mayor said.' | $Q parse -"
+cmd "Models in use" $Q models info
+cmd "Opt in to Stanza's official models (needs a network)" $Q models download --help
+cmd "Schema migrations" $Q db current
+cmd "" $Q db history
+cmd "" $Q db downgrade -1
+cmd "" $Q db upgrade
