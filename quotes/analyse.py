@@ -13,8 +13,9 @@ from .syntax import sentences_from_doc
 def analyse(text: str, doc) -> list[Occurrence]:
     """All statements of an article, attributed within the article, in text order."""
     sentences = sentences_from_doc(doc)
-    atts = find_attributions(sentences)
-    unclaimed = classify(atts, find_quote_spans(text), text)
+    spans = find_quote_spans(text)
+    atts = find_attributions(sentences, spans)
+    unclaimed = classify(atts, spans, text)
     return attribute(text, sentences, atts, unclaimed)
 
 

@@ -75,15 +75,17 @@ def _outside(words: list[Word], q: QuoteSpan) -> list[Word]:
 
 
 def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] | None:
-    """A reporting verb outside the quotation, in its sentence or ending the sentence before."""
+    """A reporting verb outside the quotation, in the sentences it spans or ending the sentence before."""
     sent = _sentence_of(sentences, q.start)
     if sent is None:
         return None
-    for w in _outside(sent.words, q):
-        if w.lemma in REPORTING_VERBS and w.upos == "VERB":
-            subj = subject_of(w)
-            if subj is not None:
-                return w, subj
+    last = _sentence_of(sentences, max(q.start, q.end - 1)) or sent
+    for s in sentences[sent.index : last.index + 1]:
+        for w in _outside(s.words, q):
+            if w.lemma in REPORTING_VERBS and w.upos == "VERB":
+                subj = subject_of(w)
+                if subj is not None:
+                    return w, subj
     prev = sentences[sent.index - 1] if sent.index > 0 else None
     if prev is not None and prev.words[-1].text == ":" and not _outside(sent.words, q)[:-1]:
         for w in prev.words:
@@ -191,7 +193,8 @@ class ArticleSpeakers:
             if ent is not None:
                 self.history.append((head.start, ent))
             return mention, ent
-        if det in ("the", "this", "that") and head.upos == "NOUN" and not any(w.upos == "PROPN" for w in words):
+        lowercase = all(not w.text[:1].isupper() for w in words[1:]) and upos != "PROPN"
+        if det in ("the", "this", "that") and head.upos == "NOUN" and lowercase:
             want = "organisation" if kind == "organisation" else "role"
             ent = self.antecedent(want, head.start, head.lemma)
             if ent is not None:

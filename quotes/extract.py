@@ -30,7 +30,7 @@ SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list
 LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
                          "characterize", "portray", "depict", "frame", "hail", "dismiss", "praise",
                          "criticise", "criticize", "condemn", "denounce"})
-XCOMP_VERBS = frozenset({"claim", "deny", "promise", "pledge", "vow", "threaten", "admit", "agree",
+XCOMP_VERBS = frozenset({"claim", "deny", "promise", "pledge", "vow", "admit", "agree",
                          "refuse", "swear", "ask", "urge", "call", "demand", "appeal", "insist", "tell"})
 # verbs whose gerund complement is reported content: "reported capturing", "denied having ..."
 GERUND_VERBS = frozenset({"report", "deny", "admit", "acknowledge", "recall", "mention", "confirm", "claim",
@@ -63,7 +63,7 @@ class Attribution:
 
 
 def trim(words: list[Word]) -> list[Word]:
-    """Drop punctuation, coordinating words and the complementiser "that" from both edges."""
+    """Drop punctuation, coordinating words and a complementiser ("that", "whether") from the edges."""
     while words and (words[0].upos in ("PUNCT", "CCONJ") or (words[0].lemma in ("that", "whether", "if") and words[0].upos in ("SCONJ", "ADP") or words[0].rel == "mark")):
         words = words[1:]
     while words and words[-1].upos in ("PUNCT", "CCONJ"):
@@ -82,17 +82,48 @@ def speaker_words(head: Word) -> list[Word]:
     """The speaker noun phrase: the head with its modifiers, without relative clauses or appositions."""
     skip = [c for c in head.children if c.rel in SPEAKER_SKIP_RELS]
     words = head.subtree(skip=skip)
-    # a parenthesis or a comma splits an apposition the parser attached loosely
-    words = [w for w in words if w.upos != "PUNCT" or w.text in ("'s", "’s", ".", "-")]
-    return trim(words)
+    # a comma or a parenthesis ends the phrase: what follows is an apposition or a list the parser attached loosely
+    ids = {w.id for w in words}
+    lo = hi = head.id
+    sent_words = head.sent.words
+    while lo - 1 in ids and sent_words[lo - 2].text not in (",", "(", ")", ";", "—", "–"):
+        lo -= 1
+    # "Ukrainian President Volodymyr Zelensky" misparsed as several subjects of one verb: take them all
+    while lo > 1:
+        prev = sent_words[lo - 2]
+        if prev.head == head.head and prev.deprel == head.deprel and prev.upos in ("PROPN", "NOUN", "ADJ"):
+            words = prev.subtree() + words
+            lo = min(x.id for x in prev.subtree())
+        else:
+            break
+    while hi + 1 in ids and sent_words[hi].text not in (",", "(", ")", ";", "—", "–"):
+        hi += 1
+    return trim([w for w in words if lo <= w.id <= hi and (w.upos != "PUNCT" or w.text in ("'s", "’s"))])
+
+
+def _quoted_apart(word: Word, cue: Word) -> bool:
+    """The word lies inside a quotation that does not hold the cue."""
+    for start, end in getattr(word.sent, "quoted", ()):
+        if start <= word.start < end and not start <= cue.start < end:
+            return True
+    return False
+
+
+def inverted_subject(verb: Word, content: list[Word]) -> Word | None:
+    """In "“...,” informs the SSU" the parser may label the speaker an object: take a nominal after the cue."""
+    if not content or content[0].id > verb.id:
+        return None
+    after = [c for c in verb.kids("obj", "nsubj", "iobj") if c.id > verb.id and c.upos in ("PROPN", "NOUN")]
+    return after[0] if after else None
 
 
 def subject_of(verb: Word) -> Word | None:
     """The speaker of a cue: its subject or passive agent, inherited through xcomp/advcl/conj."""
     for w in [verb, *verb.ancestors()]:
         subj = w.kids("nsubj", "csubj")
-        subj = [s for s in subj if s.deprel != "nsubj:pass" and s.deprel != "csubj:pass"]
+        subj = [s for s in subj if s.deprel != "nsubj:pass" and s.deprel != "csubj:pass" and not _quoted_apart(s, verb)]
         if subj:
+            subj.sort(key=lambda x: (x.id > w.id, -x.id))  # a misparsed flat name: its last word before the verb heads it
             if "PronType=Rel" in subj[0].feats and w.deprel == "acl:relcl" and w.parent is not None:
                 return w.parent  # "a scheme that Yusov says ..." / "officials who said ..."
             return subj[0]
@@ -106,6 +137,8 @@ def subject_of(verb: Word) -> Word | None:
 
 def _make(cue, content_words, speaker_head, rule, sent, confidence=0.9) -> Attribution | None:
     content_words = trim(content_words)
+    if cue is not None and content_words and content_words[0].id > cue.id and content_words[0].lower_text == "that":
+        content_words = trim(content_words[1:])
     if not content_words or len([w for w in content_words if w.upos != "PUNCT"]) < 2:
         return None
     start, end = span_of(content_words)
@@ -130,9 +163,13 @@ def speech_verb_rule(sent: Sentence):
                      if (w.lemma in XCOMP_VERBS and any(c.lemma == "to" for c in x.kids("mark")))
                      or (w.lemma in GERUND_VERBS and "VerbForm=Ger" in x.feats)]
         if comps:
-            for comp in comps:
-                words = contiguous_side(comp.subtree(), comp, w)
-                att = _make(w, words, subject_of(w), "ccomp", sent)
+            # several complements of one cue (often a misparse of one long clause) make one content
+            for side in (True, False):
+                group = [c for c in comps if (c.id > w.id) == side]
+                if not group:
+                    continue
+                words = sorted({x for c in group for x in contiguous_side(c.subtree(), c, w)}, key=lambda x: x.id)
+                att = _make(w, words, subject_of(w) or inverted_subject(w, words), "ccomp", sent)
                 if att:
                     yield att
             continue
@@ -141,12 +178,12 @@ def speech_verb_rule(sent: Sentence):
         if w.deprel == "parataxis" and w.parent is not None:
             host = w.parent
             words = contiguous_side(host.subtree(skip=[w]), host, w)
-            att = _make(w, words, subject_of(w), "parataxis", sent, 0.85)
+            att = _make(w, words, subject_of(w) or inverted_subject(w, words), "parataxis", sent, 0.85)
             if att:
                 yield att
         elif quoted_para:
             for p in quoted_para:
-                att = _make(w, p.subtree(), subject_of(w), "parataxis", sent, 0.85)
+                att = _make(w, p.subtree(), subject_of(w) or inverted_subject(w, p.subtree()), "parataxis", sent, 0.85)
                 if att:
                     yield att
         elif w.rel == "advcl" and any(c.lemma == "as" for c in w.kids("mark")) and w.parent is not None:
@@ -208,10 +245,11 @@ def reporting_noun_rule(sent: Sentence):
 RULES = (speech_verb_rule, describe_rule, according_to_rule, reporting_noun_rule)
 
 
-def find_attributions(sentences: list[Sentence]) -> list[Attribution]:
+def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = ()) -> list[Attribution]:
     """All cue-based attributions of an article, one per (cue, content) pair, in text order."""
     found, seen = [], set()
     for sent in sentences:
+        sent.quoted = [(q.start, q.end) for q in spans if q.start < sent.end and q.end > sent.start]
         for rule in RULES:
             for att in rule(sent):
                 key = (att.start, att.end)

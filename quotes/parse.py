@@ -102,14 +102,30 @@ def _pipeline(directory: str):
     )
     if models.kind == "stanza":
         return stanza.Pipeline("en", dir=str(models.directory), **common)
-    kwargs = {f"{proc}_model_path": path for proc, path in models.paths.items()}
-    return stanza.Pipeline(
-        "en",
-        dir=str(models.directory),
-        allow_unknown_language=True,
-        **kwargs,
-        **common,
-    )
+    return TagRepairParse(models, common)
+
+
+class TagRepairParse:
+    """Bundled models as two Stanza pipelines, with proper-noun repair between tagging and parsing."""
+
+    def __init__(self, models: "ModelSet", common: dict):
+        import stanza
+
+        paths = {f"{proc}_model_path": path for proc, path in models.paths.items()}
+        tag_common = dict(common, processors="tokenize,mwt,pos,lemma")
+        self.tag = stanza.Pipeline("en", dir=str(models.directory), allow_unknown_language=True,
+                                   **{k: v for k, v in paths.items() if not k.startswith("depparse")}, **tag_common)
+        self.parse = stanza.Pipeline("en", dir=str(models.directory), allow_unknown_language=True,
+                                     depparse_model_path=paths["depparse_model_path"], depparse_pretagged=True,
+                                     **dict(common, processors="depparse"))
+
+    def __call__(self, docs):
+        from .tagfix import repair_proper_nouns
+
+        tagged = self.tag(docs)
+        for doc in tagged if isinstance(tagged, list) else [tagged]:
+            repair_proper_nouns(doc)
+        return self.parse(tagged)
 
 
 def get_pipeline(directory: str | os.PathLike | None = None):

@@ -22,6 +22,10 @@ class Word:
     sent: "Sentence" = field(repr=False, default=None)
 
     @property
+    def lower_text(self) -> str:
+        return self.text.lower()
+
+    @property
     def children(self) -> list["Word"]:
         return self.sent.children.get(self.id, [])
 
@@ -62,6 +66,7 @@ class Sentence:
     index: int
     words: list[Word]
     children: dict = field(default_factory=dict)
+    quoted: list = field(default_factory=list)  # (start, end) of quotations overlapping the sentence
 
     @property
     def start(self) -> int:
@@ -90,7 +95,10 @@ def sentences_from_doc(doc) -> list[Sentence]:
         sent = Sentence(i, [])
         for w in s.words:
             start, end = _offset(w, "start_char"), _offset(w, "end_char")
-            word = Word(w.id, w.text, (w.lemma or w.text).lower(), w.upos or "X", w.feats or "",
+            upos = w.upos or "X"
+            if upos == "NOUN" and (w.lemma or "")[:1].isupper():
+                upos = "PROPN"  # the lemmatizer keeps a name's capital where the tagger missed it
+            word = Word(w.id, w.text, (w.lemma or w.text).lower(), upos, w.feats or "",
                         w.head or 0, w.deprel or "dep", start if start is not None else -1,
                         end if end is not None else -1, sent)
             sent.words.append(word)

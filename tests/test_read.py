@@ -113,3 +113,12 @@ def test_clean_drops_furniture_and_repeats():
     paras = result.text.split("\n\n")
     assert paras == ["Headline of the story here", BODY, "Another real paragraph."]
     assert result.duplicates == 1
+
+
+def test_outlet_inferred_where_the_page_names_itself():
+    from quotes.outlet import infer_outlet
+
+    assert infer_outlet("Body text.\n\nCLICK TO GET THE FOX NEWS APP\n\nMore.") == "Fox News"
+    assert infer_outlet("Body.\n\n© 2025 Reuters. All rights reserved.") == "Reuters"
+    assert infer_outlet("Body.\n\nContributing: Reuters") is None
+    assert infer_outlet("Body only.", "https://www.example.com/a") == "example.com"

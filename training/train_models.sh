@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Train the compact English Stanza models that ship in quotes/models/en/.
 #
-# Usage: training/train_models.sh STAGE [STAGE...]   (stages: data tokenize mwt lemma pos depparse all)
+# Usage: training/train_models.sh STAGE [STAGE...]   (stages: data tokenize mwt lemma pos pos_more depparse all)
 # Environment:
 #   UD_SRC   folder with UD_English-EWT and UD_English-GUM (default ../shared/data/ud)
 #   WORK     scratch folder for prepared data, checkpoints and logs (default ../train)
@@ -64,6 +64,17 @@ stage_depparse() {
     --hidden_dim 200 --char_hidden_dim 200 --deep_biaff_hidden_dim 200 --num_layers 2 \
     --batch_size 3000 --max_steps 1800 --eval_interval 150 --second_optim_start_step 900 --max_steps_before_stop 600 \
     --save_dir "$SAVE/depparse" --save_name en_mix_nopretrain_parser.pt
+}
+
+stage_pos_more() {
+  # more steps for the tagger, starting from its best model so far (POS_MORE_STEPS, default 600)
+  cp "$SAVE/pos/en_mix_nopretrain_tagger.pt" "$SAVE/pos/init_tagger.pt"
+  $PY training/continue_tagger.py --init "$SAVE/pos/init_tagger.pt" --mode train --lang en --shorthand en_mix --no_pretrain \
+    --train_file "$MIX/en_mix-ud-train.conllu" --eval_file "$MIX/en_mix-ud-dev.conllu" \
+    --output_file "$WORK/pos.dev.pred.conllu" \
+    --hidden_dim 200 --char_hidden_dim 100 --deep_biaff_hidden_dim 200 --composite_deep_biaff_hidden_dim 100 \
+    --batch_size 100 --log_step 10 --max_steps "${POS_MORE_STEPS:-600}" --eval_interval 100 --fix_eval_interval \
+    --max_steps_before_stop 600 --seed 4321 --save_dir "$SAVE/pos" --save_name en_mix_nopretrain_tagger.pt
 }
 
 stages=("$@")
