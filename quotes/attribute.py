@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import names
-from .extract import Attribution, subject_of, trim
+from .extract import Attribution, inverted_subject, subject_of, trim
 from .lexicon import REPORTING_VERBS
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
@@ -83,7 +83,7 @@ def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] 
     for s in sentences[sent.index : last.index + 1]:
         for w in _outside(s.words, q):
             if w.lemma in REPORTING_VERBS and w.upos == "VERB":
-                subj = subject_of(w)
+                subj = subject_of(w) or (inverted_subject(w, [x for x in s.words if x.start >= q.start]) if q.start < w.start else None)
                 if subj is not None:
                     return w, subj
     prev = sentences[sent.index - 1] if sent.index > 0 else None
@@ -181,6 +181,11 @@ class ArticleSpeakers:
         if head is None or not mention:
             return None, None
         det = next((c.lemma for c in head.kids("det")), None)
+        first = words[0]
+        if det is None and first.id > 1 and first.sent.words[first.id - 2].upos == "DET":
+            det = first.sent.words[first.id - 2].lemma  # a determiner the parser attached elsewhere
+            words = [first.sent.words[first.id - 2], *words]
+            mention = _mention_text(words, self.text)
         upos = head.upos
         if upos == "NOUN" and head.text[:1].isupper() and head.id > 1 and not det:
             upos = "PROPN"  # a capitalised noun inside a sentence is a name the tagger missed
@@ -194,7 +199,7 @@ class ArticleSpeakers:
                 self.history.append((head.start, ent))
             return mention, ent
         lowercase = all(not w.text[:1].isupper() for w in words[1:]) and upos != "PROPN"
-        if det in ("the", "this", "that") and head.upos == "NOUN" and lowercase:
+        if det in ("the", "this", "that") and head.upos in ("NOUN", "ADJ", "X") and lowercase:
             want = "organisation" if kind == "organisation" else "role"
             ent = self.antecedent(want, head.start, head.lemma)
             if ent is not None:

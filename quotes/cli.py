@@ -413,7 +413,7 @@ def db_upgrade(ctx, revision):
     click.echo(f"upgraded to {revision}", err=True)
 
 
-@db_group.command("downgrade")
+@db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
 @click.argument("revision")
 @click.pass_context
 def db_downgrade(ctx, revision):

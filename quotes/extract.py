@@ -64,7 +64,7 @@ class Attribution:
 
 def trim(words: list[Word]) -> list[Word]:
     """Drop punctuation, coordinating words and a complementiser ("that", "whether") from the edges."""
-    while words and (words[0].upos in ("PUNCT", "CCONJ") or (words[0].lemma in ("that", "whether", "if") and words[0].upos in ("SCONJ", "ADP") or words[0].rel == "mark")):
+    while words and (words[0].upos in ("PUNCT", "CCONJ") or (words[0].lemma in ("that", "whether", "if") and words[0].upos in ("SCONJ", "ADP"))):
         words = words[1:]
     while words and words[-1].upos in ("PUNCT", "CCONJ"):
         words = words[:-1]
@@ -175,7 +175,9 @@ def speech_verb_rule(sent: Sentence):
             continue
         para = w.kids("parataxis")
         quoted_para = [p for p in para if p.id < w.id]
-        if w.deprel == "parataxis" and w.parent is not None:
+        # "..., Kirby mentioned" is parataxis in UD; the parser often says conj (no coordinator)
+        trailing_conj = w.rel == "conj" and w.parent is not None and w.parent.id < w.id and not w.kids("cc")
+        if (w.deprel == "parataxis" or trailing_conj) and w.parent is not None:
             host = w.parent
             words = contiguous_side(host.subtree(skip=[w]), host, w)
             att = _make(w, words, subject_of(w) or inverted_subject(w, words), "parataxis", sent, 0.85)

@@ -129,9 +129,11 @@ def kind_of(name: str, *, head_upos: str | None = None, head_lemma: str | None =
         if head_upos == "NOUN" and (determiner or "").lower() in ("a", "an", "some", "one"):
             return "anonymous"
         return "organisation"
+    if POSSESSIVE.sub("", low.removeprefix("the ")) in COUNTRY_WORDS:
+        return "group"
     if head_lemma in ROLE_NOUNS or (head_upos and head_upos != "PROPN") or not any(t[:1].isupper() for t in toks):
         return "anonymous"
-    if low.removeprefix("the ") in COUNTRY_WORDS:
+    if POSSESSIVE.sub("", low.removeprefix("the ")) in COUNTRY_WORDS:
         return "group"
     return "person"
 

@@ -10,10 +10,10 @@ import re
 
 from sqlalchemy import text as sql
 
-QUOTE_COLUMNS = (
-    "quote_id, type, text, cue_lemma, cue_text, speaker_mention, speaker_id, speaker, speaker_kind, "
-    "article_id, article, title, outlet, url, published, start, \"end\", confidence, variant_id"
-)
+COLUMNS = ["quote_id", "type", "text", "cue_lemma", "cue_text", "speaker_mention", "speaker_id", "speaker", "speaker_kind",
+           "article_id", "article", "title", "outlet", "url", "published", "start", '"end"', "confidence", "variant_id"]
+QUOTE_COLUMNS = ", ".join(COLUMNS)
+QUALIFIED_COLUMNS = ", ".join(f"quote_view.{c}" for c in COLUMNS)
 
 
 def fts_query(user_text: str) -> str | None:
@@ -28,7 +28,7 @@ def who_said(conn, query: str, *, limit: int | None = None) -> list[dict]:
         match = fts_query(query)
         if match is None:
             return []
-        stmt = f"""SELECT {QUOTE_COLUMNS} FROM quote_view JOIN quotes_fts ON quotes_fts.rowid = quote_view.quote_id
+        stmt = f"""SELECT {QUALIFIED_COLUMNS} FROM quote_view JOIN quotes_fts ON quotes_fts.rowid = quote_view.quote_id
                    WHERE quotes_fts MATCH :q ORDER BY bm25(quotes_fts), quote_id"""
         params = {"q": match}
     else:

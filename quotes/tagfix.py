@@ -4,8 +4,9 @@ News text is dense with names the compact tagger has never seen ("Zelenskyy", "S
 and a name tagged ADV or VERB derails the parse around it (a speaker lost, a cue misattached).
 A capitalised word inside a sentence is a name far more often than anything else, so words that are
 capitalised, not sentence-initial, and tagged as a part of speech a name cannot have are re-tagged
-PROPN/NNP before the parser runs. Sentence-initial words are left alone (capitalised anyway), and so
-are the pronoun "I", adjectives (demonyms: "Korean", "Ukrainian") and numbers.
+PROPN/NNP before the parser runs. A sentence-initial word is re-tagged only when the lemmatizer kept
+its capital (it lower-cases common words). The pronoun "I", adjectives (demonyms: "Korean",
+"Ukrainian") and numbers are left alone.
 
 Measured on UD English dev (EWT+GUM), end to end: see docs/models.md.
 """
@@ -23,7 +24,13 @@ def repair_proper_nouns(doc) -> int:
     changed = 0
     for sent in doc.sentences:
         for i, w in enumerate(sent.words):
-            if i == 0 or w.text == "I" or w.upos not in NAME_CANNOT_BE:
+            if w.text == "I" or w.upos not in NAME_CANNOT_BE:
+                continue
+            if i == 0:
+                # sentence-initial: trust the lemmatizer, which keeps a known name's capital
+                if (w.lemma or "")[:1].isupper() and w.upos != "NOUN" or (w.upos == "NOUN" and (w.lemma or "")[:1].isupper()):
+                    w.upos, w.xpos, w.feats = "PROPN", "NNP", "Number=Sing"
+                    changed += 1
                 continue
             prev = sent.words[i - 1].text
             if prev in (".", "“", '"', ":", "‘", "(", "—", "-", "?", "!"):

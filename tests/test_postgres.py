@@ -43,10 +43,14 @@ def pg_url(tmp_path_factory):
             user = "postgres"
         except KeyError:
             pytest.skip("running as root and there is no 'postgres' user to run the server as")
-    data = tmp_path_factory.mktemp("pg") / "data"
+    import tempfile
+
+    # outside pytest's root-only temporary tree, so the server's own user can reach it
+    base = Path(tempfile.mkdtemp(prefix="quotes-pg-"))
+    data = base / "data"
     data.mkdir()
     if user:
-        shutil.chown(data.parent, user)
+        shutil.chown(base, user)
         shutil.chown(data, user)
     port = _free_port()
     r = subprocess.run(_as_user([initdb, "-D", str(data), "-U", "quotes", "--auth=trust", "-E", "UTF8"], user),
@@ -62,6 +66,7 @@ def pg_url(tmp_path_factory):
         yield f"postgresql://quotes@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(_as_user([pg_ctl, "-D", str(data), "-m", "fast", "stop"], user), capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_ingest_search_export_and_migrations_on_postgresql(pg_url):
