@@ -19,8 +19,8 @@ cmd "Machine-readable output" $Q who-said --format json --limit 1 "Telegram"
 cmd "Export every occurrence" $Q export --format csv
 cmd "Canonical speakers" $Q speakers
 cmd "One speaker, with aliases and where each was seen" $Q speakers show Zelensky
-cmd "Correct a speaker: rename (merge and split work alike)" $Q speakers rename "Andrii Yusov" "Andriy Yusov"
-cmd "Merge two speakers" $Q speakers merge "Andriy Yusov" "Andriy Yusov"
+cmd "Correct a speaker: rename (the name is kept on re-ingest)" $Q speakers rename Yusov "Andrii Yusov"
+cmd "Merge two speakers (here: the country standing for its intelligence service)" $Q speakers merge "South Korea" "National Intelligence Service (South Korea)"
 cmd "Split an alias off a speaker" $Q speakers split "Security Service of Ukraine" "the agency" --as "SBU (as 'the agency')"
 cmd "The same statement across outlets" $Q variants --min-outlets 2
 cmd "Conflicting attributions only" $Q variants --conflicts

@@ -20,8 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import names
-from .extract import Attribution, inverted_subject, subject_of, trim
-from .lexicon import REPORTING_VERBS
+from .extract import Attribution, inverted_subject, is_cue_verb, subject_of, trim
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
 
@@ -82,14 +81,14 @@ def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] 
     last = _sentence_of(sentences, max(q.start, q.end - 1)) or sent
     for s in sentences[sent.index : last.index + 1]:
         for w in _outside(s.words, q):
-            if w.lemma in REPORTING_VERBS and w.upos == "VERB":
+            if is_cue_verb(w):
                 subj = subject_of(w) or (inverted_subject(w, [x for x in s.words if x.start >= q.start]) if q.start < w.start else None)
                 if subj is not None:
                     return w, subj
     prev = sentences[sent.index - 1] if sent.index > 0 else None
     if prev is not None and prev.words[-1].text == ":" and not _outside(sent.words, q)[:-1]:
         for w in prev.words:
-            if w.lemma in REPORTING_VERBS and w.upos == "VERB" and subject_of(w) is not None:
+            if is_cue_verb(w) and subject_of(w) is not None:
                 return w, subject_of(w)
     return None
 
@@ -278,10 +277,8 @@ def _head(words: list[Word]) -> Word | None:
     if not words:
         return None
     ids = {w.id for w in words}
-    for w in words:
-        if w.head not in ids:
-            return w
-    return words[-1]
+    roots = [w for w in words if w.head not in ids]
+    return roots[-1] if roots else words[-1]  # a name's last word heads it
 
 
 def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentence], before: list[Occurrence]) -> Occurrence | None:

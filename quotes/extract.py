@@ -98,6 +98,15 @@ def speaker_words(head: Word) -> list[Word]:
             break
     while hi + 1 in ids and sent_words[hi].text not in (",", "(", ")", ";", "—", "–"):
         hi += 1
+    # "said Foreign Minister Andriy Sybiha" misparsed as subject "Foreign" plus object "Sybiha": one name
+    while head.upos == "PROPN" and hi < len(sent_words):
+        root = sent_words[hi]
+        while root.head not in (head.head, 0) and root.parent is not None:
+            root = root.parent
+        if root is head or root.head != head.head or root.upos != "PROPN" or min(x.id for x in root.subtree()) != hi + 1:
+            break
+        words = words + root.subtree()
+        hi = max(x.id for x in root.subtree())
     return trim([w for w in words if lo <= w.id <= hi and (w.upos != "PUNCT" or w.text in ("'s", "’s"))])
 
 
@@ -152,10 +161,17 @@ def _make(cue, content_words, speaker_head, rule, sent, confidence=0.9) -> Attri
     return Attribution(start, end, cue, speaker, desc, rule, confidence, sentence=sent)
 
 
+def is_cue_verb(w: Word) -> bool:
+    """A reporting verb; a word tagged as a noun counts when it governs a subject or a clause as verbs do."""
+    if w.lemma not in REPORTING_VERBS:
+        return False
+    return w.upos in ("VERB", "AUX") or (w.upos in ("NOUN", "ADJ") and bool(w.kids("nsubj", "ccomp")))
+
+
 def speech_verb_rule(sent: Sentence):
     """Reporting verbs with a clausal complement, a trailing/inserted cue, or "as X said"."""
     for w in sent.words:
-        if w.lemma not in REPORTING_VERBS or w.upos not in ("VERB", "AUX"):
+        if not is_cue_verb(w):
             continue
         comps = w.kids("ccomp")
         if not comps:

@@ -63,7 +63,7 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
         docs = _parse([clean_article(a.text).text for a in batch], models)
         for raw, doc in zip(batch, docs):
             try:
-                report.quotes += store_article(db, raw, doc, overrides or Overrides())
+                report.quotes += store_article(db, raw, doc, overrides or Overrides(), parser_version=_models_version(models))
                 report.new += 1
             except Exception as e:  # one bad article must not stop the others
                 report.failed.append((raw.source, f"{type(e).__name__}: {e}"))
@@ -99,7 +99,13 @@ def _count_speakers(db: Database) -> int:
         return s.scalar(select(func.count(Speaker.id))) or 0
 
 
-def store_article(db: Database, raw: RawArticle, doc, overrides: Overrides) -> int:
+def _models_version(models: str | None) -> str:
+    from .parse import find_models, models_dir
+
+    return find_models(models_dir(models)).version
+
+
+def store_article(db: Database, raw: RawArticle, doc, overrides: Overrides, *, parser_version: str | None = None) -> int:
     """Analyse one parsed article and store it with its quotes, speakers and variants; returns the quote count."""
     from .parse import to_conllu
     from .variants import group_article
@@ -112,7 +118,7 @@ def store_article(db: Database, raw: RawArticle, doc, overrides: Overrides) -> i
             key=raw.key, source=raw.source, title=raw.title, text=text,
             outlet=overrides.outlet or raw.outlet or infer_outlet(raw.text, raw.url),
             url=overrides.url or raw.url, published=overrides.published or raw.published,
-            parse_conllu=to_conllu(doc),
+            parse_conllu=to_conllu(doc), parser_version=parser_version,
         )
         s.add(article)
         index = SpeakerIndex(s)

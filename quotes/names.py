@@ -125,7 +125,8 @@ def kind_of(name: str, *, head_upos: str | None = None, head_lemma: str | None =
     toks = tokens(name)
     if not toks:
         return "anonymous"
-    if is_acronym(toks[-1]) or any(t.lower().rstrip("’'s") in ORG_WORDS for t in toks):
+    org_head = head_lemma in ORG_WORDS if head_lemma else any(t.lower().rstrip("’'s") in ORG_WORDS for t in toks)
+    if is_acronym(toks[-1]) or org_head:
         if head_upos == "NOUN" and (determiner or "").lower() in ("a", "an", "some", "one"):
             return "anonymous"
         return "organisation"

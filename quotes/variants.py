@@ -35,6 +35,7 @@ LEXICAL_OTHER_SPEAKER = 88.0
 SEMANTIC_SAME_SPEAKER = 0.72  # cosine of MiniLM embeddings
 SEMANTIC_OTHER_SPEAKER = 0.86
 SEMANTIC_OTHER_SPEAKER_ANCHORED = 0.62  # different named speakers, but a shared proper-name anchor
+ANCHOR_MAX_SHARE = 0.05  # a name in more than 5% of stored quotes is too common to anchor a match
 VERBATIM = 95.0  # lexical score above which figures and speakers no longer matter
 MIN_CONTAINED_WORDS = 6  # shorter texts cannot match by containment
 MIN_WORDS = 4  # shorter statements ("bloody mess") are grouped only when verbatim
@@ -106,8 +107,12 @@ def thresholds(same_speaker: bool) -> tuple[float, float]:
     return LEXICAL_OTHER_SPEAKER, SEMANTIC_OTHER_SPEAKER
 
 
-def is_variant(lex: float, sem: float, same_speaker: bool, n_words: int, *, a: str = "", b: str = "") -> bool:
-    """Whether two statements are variants of one, given their similarities and texts."""
+def is_variant(lex: float, sem: float, same_speaker: bool, n_words: int, *, a: str = "", b: str = "",
+               common: frozenset = frozenset()) -> bool:
+    """Whether two statements are variants of one, given their similarities and texts.
+
+    ``common`` holds names too frequent in the collection to anchor anything (in a story about
+    North Korean troops, "Korean" is in every other quote; "Geneva" is not)."""
     if lex >= VERBATIM:
         return n_words >= MIN_WORDS or lex >= 99.0
     if n_words < MIN_WORDS:
@@ -116,7 +121,7 @@ def is_variant(lex: float, sem: float, same_speaker: bool, n_words: int, *, a: s
     if fa and fb and not fa & fb:
         return False
     lex_min, sem_min = thresholds(same_speaker)
-    if not same_speaker and anchors(a) & anchors(b):
+    if not same_speaker and anchors(a) & anchors(b) - common:
         sem_min = SEMANTIC_OTHER_SPEAKER_ANCHORED
     return lex >= lex_min or sem >= sem_min
 
@@ -140,9 +145,10 @@ def group_article(s: Session, article: Article) -> None:
     matrix = np.frombuffer(b"".join(o.vector for o in others), dtype=np.float32).reshape(len(others), -1)
     sims = vectors @ matrix.T
     kinds = dict(s.execute(select(Speaker.id, Speaker.kind)).all())
+    common = common_anchors([o.text for o in others] + [q.text for q in new])
     touched = set()
     for i, q in enumerate(new):
-        best = _best_match(q, others, sims[i], kinds)
+        best = _best_match(q, others, sims[i], kinds, common)
         if best is None:
             continue
         group = _group_for(s, best)
@@ -160,13 +166,22 @@ def could_be_same_speaker(a: int | None, b: int | None, kinds: dict) -> bool:
     return kinds.get(a) == "anonymous" or kinds.get(b) == "anonymous"
 
 
-def _best_match(q: Quote, others, sims: np.ndarray, kinds: dict):
+def common_anchors(texts: list[str]) -> frozenset:
+    """Names found in more than ANCHOR_MAX_SHARE of the texts (and at least 3 of them)."""
+    from collections import Counter
+
+    df = Counter(a for t in texts for a in anchors(t))
+    limit = max(3, ANCHOR_MAX_SHARE * len(texts))
+    return frozenset(a for a, n in df.items() if n > limit)
+
+
+def _best_match(q: Quote, others, sims: np.ndarray, kinds: dict, common: frozenset):
     best, best_score = None, 0.0
     n_words = len(words(q.text))
     for o, sem in zip(others, sims):
         same = could_be_same_speaker(q.speaker_id, o.speaker_id, kinds)
         lex = lexical(q.text, o.text)
-        if is_variant(lex, float(sem), same, min(n_words, len(words(o.text))), a=q.text, b=o.text):
+        if is_variant(lex, float(sem), same, min(n_words, len(words(o.text))), a=q.text, b=o.text, common=common):
             score = max(lex / 100.0, float(sem))
             if score > best_score:
                 best, best_score = o, score
