@@ -70,7 +70,7 @@ def main() -> None:
         card["end_to_end_dev"] = scores
         for proc, metrics in METRICS_BY_PROCESSOR.items():
             card["processors"][proc]["dev"] = {
-                f"{name.split('-')[1]} {m}": sc[m] for name, sc in sorted(scores.items()) for m in metrics if m in sc
+                f"{name.split('-')[0]} {m}": sc[m] for name, sc in sorted(scores.items()) for m in metrics if m in sc
             }
     (TARGET / "models.json").write_text(json.dumps(card, indent=2) + "\n")
     print(json.dumps(card, indent=2))
