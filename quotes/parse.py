@@ -149,7 +149,6 @@ def parse_text(text: str, *, models: str | None = None):
 
 def to_conllu(doc) -> str:
     """The CoNLL-U rendering of a parsed document (character offsets kept in MISC)."""
-    from stanza.utils.conll import CoNLL
 
     return "{:C}\n\n".format(doc) if doc.sentences else ""
 

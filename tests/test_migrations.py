@@ -12,13 +12,7 @@ from pytest_alembic.tests import (  # noqa: F401  (collected as tests)
 )
 
 from quotes.cli import cli
-from quotes.db import alembic_config, make_engine
-from quotes.models_db import Base
-
-
-@pytest.fixture
-def alembic_config_fixture():
-    return None
+from quotes.db import make_engine, migrations_dir
 
 
 @pytest.fixture
@@ -27,11 +21,11 @@ def alembic_engine(tmp_path):
 
 
 @pytest.fixture
-def alembic_config():  # noqa: F811
+def alembic_config():
+    """pytest-alembic walks the installed migrations folder, as `quotes db` does."""
     from pytest_alembic.config import Config
 
-    return Config(config_options={"script_location": str(__import__("quotes.db", fromlist=["x"]).migrations_dir())},
-                  at_revision_data={})
+    return Config(config_options={"script_location": str(migrations_dir())})
 
 
 TABLES = ("articles", "speakers", "speaker_aliases", "quotes", "variant_groups", "quote_vectors")
