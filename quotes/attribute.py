@@ -102,6 +102,7 @@ class ArticleSpeakers:
         self.entities: list[Entity] = []
         self.history: list[tuple[int, Entity]] = []  # (position, entity) of every resolved mention
         self.acronyms = names.learn_acronyms(text)
+        self._scanned = 0  # sentences already searched for named subjects
 
     # -- named mentions -------------------------------------------------------------------
     def named(self, mention: str, kind: str, description: str | None, pos: int) -> Entity:
@@ -162,9 +163,9 @@ class ArticleSpeakers:
     def _add_subject_mentions(self, pos: int) -> None:
         """Named subjects of earlier sentences are antecedents too, even when they said nothing."""
         seen = {p for p, _ in self.history}
-        for sent in self.sentences:
-            if sent.start >= pos:
-                break
+        while self._scanned < len(self.sentences) and self.sentences[self._scanned].start < pos:
+            sent = self.sentences[self._scanned]
+            self._scanned += 1
             for w in sent.words:
                 if w.rel == "nsubj" and w.upos == "PROPN" and w.start not in seen:
                     words = trim(_speaker_phrase(w))

@@ -59,11 +59,12 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
     speakers_before = _count_speakers(db)
     batches = [todo[i : i + PARSE_BATCH_ARTICLES] for i in range(0, len(todo), PARSE_BATCH_ARTICLES)]
     bar = progress(range(len(todo))) if progress else None
+    version = _models_version(models) if todo else None
     for batch in batches:
         docs = _parse([clean_article(a.text).text for a in batch], models)
         for raw, doc in zip(batch, docs):
             try:
-                report.quotes += store_article(db, raw, doc, overrides or Overrides(), parser_version=_models_version(models))
+                report.quotes += store_article(db, raw, doc, overrides or Overrides(), parser_version=version)
                 report.new += 1
             except Exception as e:  # one bad article must not stop the others
                 report.failed.append((raw.source, f"{type(e).__name__}: {e}"))
