@@ -13,9 +13,11 @@ show() {
   echo
 }
 cmd() { local name=$1; shift; echo "**$name**"; echo; show "$@"; }
-cmd "Ingest articles (files, folders, .html, .jsonl, - for stdin)" $Q ingest --silent seeds/ ; $Q ingest seeds/ 2>&1 | tail -1 | sed 's/^/    re-ingest: /'; echo
+cmd "Ingest articles (files, folders, .html, .jsonl, - for stdin)" $Q ingest --silent seeds/
+echo "Ingesting the same texts again stores nothing new:"; echo
+show bash -c "$Q ingest seeds/ 2>&1 | tr '\\r' '\\n' | tail -1"
 cmd "Who said it: full-text search over quote text" $Q who-said "Geneva"
-cmd "Machine-readable output" $Q who-said --format json --limit 1 "Telegram"
+cmd "Machine-readable output (json, jsonl, csv, tsv)" $Q who-said --format json --limit 1 "Kursk"
 cmd "Export every occurrence" $Q export --format csv
 cmd "Canonical speakers" $Q speakers
 cmd "One speaker, with aliases and where each was seen" $Q speakers show Zelensky
@@ -29,6 +31,6 @@ cmd "Debug a parse" bash -c "echo '“We will win,” the mayor said.' | $Q pars
 cmd "Models in use" $Q models info
 cmd "Opt in to Stanza's official models (needs a network)" $Q models download --help
 cmd "Schema migrations" $Q db current
-cmd "" $Q db history
-cmd "" $Q db downgrade -1
-cmd "" $Q db upgrade
+cmd "Schema history" $Q db history
+cmd "Step the schema down one revision (rows are kept)" $Q db downgrade -1
+cmd "And back up" $Q db upgrade

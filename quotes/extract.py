@@ -136,9 +136,16 @@ def subject_of(verb: Word) -> Word | None:
             if "PronType=Rel" in subj[0].feats and w.deprel == "acl:relcl" and w.parent is not None:
                 return w.parent  # "a scheme that Yusov says ..." / "officials who said ..."
             return subj[0]
-        agents = [o for o in w.kids("obl") if o.deprel == "obl:agent" or any(c.lemma == "by" for c in o.kids("case"))]
-        if agents and (agents[0].deprel == "obl:agent" or "Voice=Pass" in w.feats):
+        # a passive agent is introduced by "by" (whatever label the parser gave it)
+        agents = [o for o in w.kids("obl") if any(c.lemma == "by" for c in o.kids("case"))]
+        passive = bool(w.kids("aux:pass"))  # the tagger's Voice feature is not reliable enough
+        if agents and (passive or agents[0].deprel == "obl:agent"):
             return agents[0]
+        # "Zelenskyy stated" labelled nsubj:pass on a verb with no passive auxiliary: still the subject
+        if not passive:
+            pass_subj = [x for x in w.kids("nsubj:pass") if not _quoted_apart(x, verb)]
+            if pass_subj:
+                return pass_subj[0]
         if w.rel not in ("xcomp", "advcl", "conj", "acl"):
             return None
     return None
