@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import names
-from .extract import Attribution, inverted_subject, is_cue_verb, subject_of, trim
+from .extract import Attribution, inverted_subject, is_cue_verb, speaker_words, subject_of, trim
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
 
@@ -168,7 +168,7 @@ class ArticleSpeakers:
             self._scanned += 1
             for w in sent.words:
                 if w.rel == "nsubj" and w.upos == "PROPN" and w.start not in seen:
-                    words = trim(_speaker_phrase(w))
+                    words = trim(speaker_words(w))
                     mention = _mention_text(words, self.text)
                     kind = names.kind_of(mention or "", head_upos=w.upos, head_lemma=w.lemma)
                     if mention and kind in ("person", "organisation", "group"):
@@ -211,12 +211,6 @@ class ArticleSpeakers:
             self.history.append((head.start, ent))
             return mention, ent
         return mention, self.named(mention, kind, description, head.start)
-
-
-def _speaker_phrase(head: Word) -> list[Word]:
-    from .extract import speaker_words
-
-    return speaker_words(head)
 
 
 def same_person(a: str, b: str) -> bool:
@@ -290,7 +284,7 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
     found = cue_for_quote(q, sentences)
     if found is not None:
         cue, subj = found
-        words = _speaker_phrase(subj)
+        words = speaker_words(subj)
         mention, entity = speakers.resolve(subj, words, None)
         return Occurrence("direct", q.text(text), q.start, q.end, cue.lemma, cue.text, mention, entity, sent_text, 0.75, "quote-cue")
     prev = next((o for o in reversed(before) if o.type in ("direct", "mixed") and o.entity is not None), None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-OPEN_CLOSE = {"“": "”", "«": "»", "„": "“”", "‹": "›", "‘": "’", "”": "”"}
+OPEN_CLOSE = {"“": "”", "«": "»", "„": "“”", "‹": "›", "‘": "’"}
 DOUBLE_OPENERS = "“«„\""
 LETTER = re.compile(r"\w", re.U)
 
@@ -54,8 +54,6 @@ def _scan_paragraph(para: str):
         ch = para[i]
         if ch in DOUBLE_OPENERS or (ch == "‘" and _is_single_open(para, i)):
             closers = '"' if ch == '"' else OPEN_CLOSE.get(ch, "”")
-            if ch == "„":
-                closers = "“”"
             j = i + 1
             while j < n:
                 c = para[j]
