@@ -36,12 +36,13 @@ def cached_docs(docs, cache: Path):
 
     cache.mkdir(parents=True, exist_ok=True)
     texts = [clean_article(normalise(d["text"])).text for d in docs]
-    todo = [i for i, d in enumerate(docs) if not (cache / f"{d['doc_id']}.conllu").exists()]
+    path = {d["doc_id"]: cache / (d["doc_id"].replace("/", "__") + ".conllu") for d in docs}
+    todo = [i for i, d in enumerate(docs) if not path[d["doc_id"]].exists()]
     for start in range(0, len(todo), 8):
         batch = todo[start : start + 8]
         for i, doc in zip(batch, parse_texts([texts[i] for i in batch])):
-            (cache / f"{docs[i]['doc_id']}.conllu").write_text(to_conllu(doc))
-    return [(texts[i], from_conllu((cache / f"{d['doc_id']}.conllu").read_text(), texts[i])) for i, d in enumerate(docs)]
+            path[docs[i]["doc_id"]].write_text(to_conllu(doc))
+    return [(texts[i], from_conllu(path[d["doc_id"]].read_text(), texts[i])) for i, d in enumerate(docs)]
 
 
 def main() -> None:

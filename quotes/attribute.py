@@ -17,6 +17,8 @@ gender agreement (no gender lexicon: the nearest person wins).
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from . import names
@@ -53,6 +55,7 @@ class Occurrence:
     sentence: str
     confidence: float
     rule: str
+    cue_start: int | None = None  # article offset of the cue word, when there is one
 
 
 def _mention_text(words: list[Word], text: str) -> str | None:
@@ -79,12 +82,16 @@ def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] 
     if sent is None:
         return None
     last = _sentence_of(sentences, max(q.start, q.end - 1)) or sent
+    found = []
     for s in sentences[sent.index : last.index + 1]:
         for w in _outside(s.words, q):
             if is_cue_verb(w):
                 subj = subject_of(w) or (inverted_subject(w, [x for x in s.words if x.start >= q.start]) if q.start < w.start else None)
                 if subj is not None:
-                    return w, subj
+                    found.append((w, subj))
+    if found:
+        # the cue nearest the quotation ("when my mother mentioned ..., I laughed and said, “...”")
+        return min(found, key=lambda ws: q.start - ws[0].end if ws[0].end <= q.start else ws[0].start - q.end)
     prev = sentences[sent.index - 1] if sent.index > 0 else None
     if prev is not None and prev.words[-1].text == ":" and not _outside(sent.words, q)[:-1]:
         for w in prev.words:
@@ -190,6 +197,9 @@ class ArticleSpeakers:
         if upos == "NOUN" and head.text[:1].isupper() and head.id > 1 and not det:
             upos = "PROPN"  # a capitalised noun inside a sentence is a name the tagger missed
         kind = names.kind_of(mention, head_upos=upos, head_lemma=head.lemma, determiner=det)
+        ids = {w.id for w in words}
+        if kind != "pronoun" and any(c.id in ids and c.kids("cc") for c in head.kids("conj")):
+            kind = "group"  # "Ukraine and its allies", "the White House and the Pentagon": several sources speaking as one
         if head.upos == "PRON" or kind == "pronoun":
             want = {"person": "person", "organisation": "organisation"}.get(names.PRONOUNS.get(head.lemma, "any"), "any")
             if head.lemma in ("they", "we") and not any(w.upos == "PROPN" for w in words):
@@ -227,8 +237,14 @@ def same_person(a: str, b: str) -> bool:
     return not fa or not fb or fa == fb or fa[:1] == fb[:1] and (len(fa) <= 2 or len(fb) <= 2)
 
 
+def _coordinated(name: str) -> bool:
+    return bool(re.search(r"\s(and|&)\s", name))
+
+
 def same_org(a: str, b: str) -> bool:
     """Two organisation names: same country (or one unstated) and one's core words within the other's."""
+    if _coordinated(a) != _coordinated(b):
+        return False  # "the White House and the Pentagon" is not the Pentagon
     ca, wa = names.org_key(a)
     cb, wb = names.org_key(b)
     if not wa or not wb:
@@ -281,11 +297,25 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
     sent = _sentence_of(sentences, q.start)
     sent_text = text[sent.start : sent.end] if sent else ""
     n_words = len(q.text(text).split())
+    if sent is not None and is_title(q, text, sent):
+        return None
     found = cue_for_quote(q, sentences)
     if found is not None:
         cue, subj = found
+        lead = [w for w in _outside(sent.words, q) if cue.end <= w.start < q.start and any(ch.isalnum() for ch in w.text)] if sent else []
+        prev = before[-1] if before else None
+        if lead and prev is not None and prev.rule == "quote-fragment" and prev.cue_start == cue.start:
+            # a further fragment of the same clause: “nasty guy,” an “anchor baby,” “unstable” and “sick.”
+            prev.end = q.end
+            prev.text = text[prev.start : prev.end]
+            return None
         words = speaker_words(subj)
         mention, entity = speakers.resolve(subj, words, None)
+        if lead and cue.sent is sent:
+            # a fragment inside the cue's clause ("called the senator a “nasty guy”"): the clause is a mixed quote
+            start = lead[1].start if lead[0].lower_text == "that" and len(lead) > 1 else lead[0].start
+            return Occurrence("mixed", text[start : q.end], start, q.end, cue.lemma, cue.text, mention, entity,
+                              sent_text, 0.7, "quote-fragment", cue_start=cue.start)
         return Occurrence("direct", q.text(text), q.start, q.end, cue.lemma, cue.text, mention, entity, sent_text, 0.75, "quote-cue")
     prev = next((o for o in reversed(before) if o.type in ("direct", "mixed") and o.entity is not None), None)
     starts_unit = sent is None or not [w for w in _outside(sent.words, q) if w.upos != "PUNCT"]
@@ -294,6 +324,16 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
     if n_words < MIN_UNATTRIBUTED_WORDS or not starts_unit:
         return None
     return Occurrence("direct", q.text(text), q.start, q.end, None, None, None, None, sent_text, 0.3, "unattributed")
+
+
+def is_title(q: QuoteSpan, text: str, sent: Sentence) -> bool:
+    """A short quoted name inside a sentence - a programme, book or slogan (“Fox News Sunday”) -
+    rather than speech: every word capitalised, at most five, and not opening its sentence."""
+    words = re.findall(r"[\w’'-]+", q.text(text))
+    if not words or len(words) > 5 or q.start <= sent.start + 1:
+        return False
+    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "with", "at", "by"}
+    return all(w[:1].isupper() or w.lower() in small for w in words) and words[0][:1].isupper()
 
 
 def _near(text: str, prev_end: int, start: int) -> bool:

@@ -19,9 +19,10 @@ across several sentences without a cue in each, and attributions inside quotatio
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from .lexicon import ACCORDING_CASES, REPORTING_NOUNS, REPORTING_VERBS
+from .lexicon import ACCORDING_CASES, REPORTING_NOUNS, REPORTING_VERBS, SENTENCE_OPENERS, TIME_WORDS
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
 
@@ -80,7 +81,7 @@ def contiguous_side(words: list[Word], anchor: Word, cue: Word) -> list[Word]:
 
 def speaker_words(head: Word) -> list[Word]:
     """The speaker noun phrase: the head with its modifiers, without relative clauses or appositions."""
-    skip = [c for c in head.children if c.rel in SPEAKER_SKIP_RELS]
+    skip = [c for c in head.children if c.rel in SPEAKER_SKIP_RELS or _temporal(c)]
     words = head.subtree(skip=skip)
     # a comma or a parenthesis ends the phrase: what follows is an apposition or a list the parser attached loosely
     ids = {w.id for w in words}
@@ -110,6 +111,12 @@ def speaker_words(head: Word) -> list[Word]:
     return trim([w for w in words if lo <= w.id <= hi and (w.upos != "PUNCT" or w.text in ("'s", "’s"))])
 
 
+def _temporal(w: Word) -> bool:
+    """A time modifier the parser hung on the speaker: "an official in December", "officials on Monday"."""
+    return w.rel in ("nmod", "nmod:tmod", "obl", "obl:tmod", "nmod:unmarked", "obl:unmarked") and (
+        w.lemma.lower() in TIME_WORDS or (w.upos == "NUM" and w.text.isdigit() and len(w.text) == 4))
+
+
 def _quoted_apart(word: Word, cue: Word) -> bool:
     """The word lies inside a quotation that does not hold the cue."""
     for start, end in getattr(word.sent, "quoted", ()):
@@ -126,6 +133,37 @@ def inverted_subject(verb: Word, content: list[Word]) -> Word | None:
     return after[0] if after else None
 
 
+def _past_opener(subj: Word) -> Word:
+    """"Earlier, on Monday, U.S. Secretary of State Antony Blinken confirmed": the parser took the
+    sentence opener "Earlier" (an adverb it tagged as a name) for the subject and the real subject for
+    its apposition. A sentence adverb followed by a comma is no subject: use the nominal hung on it."""
+    words = subj.sent.words
+    if subj.id != 1 or len(words) < 2 or words[1].text != "," or subj.lower_text not in SENTENCE_OPENERS:
+        return subj
+    nominal = [c for c in subj.children if c.rel in ("appos", "nmod", "conj") and c.upos in ("PROPN", "NOUN")]
+    return nominal[0] if nominal else subj
+
+
+def _relative(w: Word) -> bool:
+    return "PronType=Rel" in w.feats or (w.lemma in ("which", "who", "whom", "that") and w.upos == "PRON")
+
+
+def stray_subject(verb: Word) -> Word | None:
+    """"..., the official added" parsed with "the official" as modifiers of the verb: take that noun."""
+    before = [c for c in verb.children if c.id < verb.id and c.rel in ("amod", "compound", "det", "nmod:poss", "obj")
+              and c.upos in ("NOUN", "PROPN", "ADJ")]
+    if not before or not any(c.rel in ("det", "nmod:poss") or c.upos == "PROPN" for c in verb.children if c.id < verb.id):
+        return None
+    head = max(before, key=lambda c: c.id)
+    return head if head.id == verb.id - 1 else None
+
+
+def has_own_subject(verb: Word) -> bool:
+    """The cue names its speaker itself (before or, inverted, after it) rather than inheriting one."""
+    subj = [s for s in verb.kids("nsubj", "nsubj:pass", "obj") if not _relative(s)]
+    return bool(subj) or stray_subject(verb) is not None
+
+
 def subject_of(verb: Word) -> Word | None:
     """The speaker of a cue: its subject or passive agent, inherited through xcomp/advcl/conj."""
     for w in [verb, *verb.ancestors()]:
@@ -133,9 +171,16 @@ def subject_of(verb: Word) -> Word | None:
         subj = [s for s in subj if s.deprel != "nsubj:pass" and s.deprel != "csubj:pass" and not _quoted_apart(s, verb)]
         if subj:
             subj.sort(key=lambda x: (x.id > w.id, -x.id))  # a misparsed flat name: its last word before the verb heads it
-            if "PronType=Rel" in subj[0].feats and w.deprel == "acl:relcl" and w.parent is not None:
-                return w.parent  # "a scheme that Yusov says ..." / "officials who said ..."
+            subj[0] = _past_opener(subj[0])
+            if _relative(subj[0]):
+                if w.deprel == "acl:relcl" and w.parent is not None:
+                    return w.parent  # "officials who said ..."
+                return None  # "..., which threatens ..." misparsed as a coordination: antecedent unknown
             return subj[0]
+        if w is verb:
+            stray = stray_subject(verb)
+            if stray is not None:
+                return stray
         # a passive agent is introduced by "by" (whatever label the parser gave it)
         agents = [o for o in w.kids("obl") if any(c.lemma == "by" for c in o.kids("case"))]
         passive = bool(w.kids("aux:pass"))  # the tagger's Voice feature is not reliable enough
@@ -175,6 +220,31 @@ def is_cue_verb(w: Word) -> bool:
     return w.upos in ("VERB", "AUX") or (w.upos in ("NOUN", "ADJ") and bool(w.kids("nsubj", "ccomp")))
 
 
+def that_clause_after(cue: Word, reach: int = 12) -> list[Word]:
+    """"confirmed during a visit to Seoul that ...": a "that" clause the parser hung somewhere else.
+
+    The cue is finite and has no complement; within ``reach`` words after it comes the complementiser
+    "that", with only adverbial material (no verb, no quotation) in between. The content runs from
+    there to the end of the sentence or a semicolon.
+    """
+    if cue.xpos in ("VBG", "VBN") and not cue.kids("nsubj", "aux"):
+        return []
+    words = cue.sent.words
+    for w in words[cue.id : cue.id + reach]:
+        if w.upos in ("VERB", "AUX") or w.text in (";", ":", "“", '"') or w.rel in ("ccomp", "parataxis"):
+            return []
+        if w.lower_text == "that" and w.upos == "SCONJ":
+            if w.parent is not None and w.parent.rel == "ccomp" and w.parent.parent is not None and is_cue_verb(w.parent.parent):
+                return []  # another cue's own clause
+            rest = []
+            for x in words[w.id :]:
+                if x.text == ";":
+                    break
+                rest.append(x)
+            return rest
+    return []
+
+
 def speech_verb_rule(sent: Sentence):
     """Reporting verbs with a clausal complement, a trailing/inserted cue, or "as X said"."""
     for w in sent.words:
@@ -184,7 +254,7 @@ def speech_verb_rule(sent: Sentence):
         if not comps:
             comps = [x for x in w.kids("xcomp")
                      if (w.lemma in XCOMP_VERBS and any(c.lemma == "to" for c in x.kids("mark")))
-                     or (w.lemma in GERUND_VERBS and "VerbForm=Ger" in x.feats)]
+                     or (w.lemma in GERUND_VERBS and ("VerbForm=Ger" in x.feats or x.xpos == "VBG"))]
         if comps:
             # several complements of one cue (often a misparse of one long clause) make one content
             for side in (True, False):
@@ -196,10 +266,19 @@ def speech_verb_rule(sent: Sentence):
                 if att:
                     yield att
             continue
+        late = that_clause_after(w)
+        if late:
+            att = _make(w, late, subject_of(w), "that-clause", sent, 0.7)
+            if att:
+                yield att
+            continue
         para = w.kids("parataxis")
         quoted_para = [p for p in para if p.id < w.id]
         # "..., Kirby mentioned" is parataxis in UD; the parser often says conj (no coordinator)
-        trailing_conj = w.rel == "conj" and w.parent is not None and w.parent.id < w.id and not w.kids("cc")
+        # (a finite cue with a speaker of its own after a comma, not "..., indicating that ...")
+        trailing_conj = (w.rel == "conj" and w.parent is not None and w.parent.id < w.id and not w.kids("cc")
+                         and w.xpos != "VBG" and not w.kids("mark") and has_own_subject(w)
+                         and w.id > 1 and any(x.text == "," for x in w.sent.words[w.parent.id : w.id - 1]))
         if (w.deprel == "parataxis" or trailing_conj) and w.parent is not None:
             host = w.parent
             words = contiguous_side(host.subtree(skip=[w]), host, w)
@@ -317,4 +396,29 @@ def classify(atts: list[Attribution], spans: list[QuoteSpan], text: str) -> list
             att.start, att.end = qs[0][1].start, qs[-1][1].end
         else:
             att.type = "mixed"
+    _join_split_quotes(atts, spans, claimed, text)
     return [q for i, q in enumerate(spans) if i not in claimed]
+
+
+MAX_SPLIT_GAP_WORDS = 6
+
+
+def _join_split_quotes(atts: list[Attribution], spans: list[QuoteSpan], claimed: set[int], text: str) -> None:
+    """“A,” Mr. Biden said. “B.”: the quotation resumes right after its cue, so B is part of the same
+    statement (one occurrence with two pieces), unless B has a cue of its own (“B,” she added)."""
+    for att in sorted(atts, key=lambda a: a.start):
+        if att.type != "direct" or att.cue is None or att.cue.start < att.end:
+            continue
+        nxt = next((i for i, q in enumerate(spans) if q.start > att.cue.end), None)
+        if nxt is None or nxt in claimed:
+            continue
+        q = spans[nxt]
+        gap = text[att.cue.end : q.start]
+        if "\n" in gap or len(re.findall(r"\w+", gap)) > MAX_SPLIT_GAP_WORDS:
+            continue
+        after = text[q.end : q.end + 3].lstrip("”\"'’» ")
+        if text[q.start : q.end].rstrip().endswith(",") or after.startswith((",", "—", "–")):
+            continue  # “B,” she added: its own cue follows
+        claimed.add(nxt)
+        att.pieces.append((q.start, q.end))
+        att.end = q.end

@@ -96,3 +96,18 @@ PRONOUNS = {
     "they": "any", "them": "any", "it": "organisation", "we": "any", "i": "person", "you": "any",
 }
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
+
+# time expressions the parser may hang on a speaker ("an official in December", "officials on Monday")
+TIME_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday "
+    "sunday today yesterday tonight tomorrow morning afternoon evening night day week weekend month year "
+    "decade century spring summer autumn fall winter time moment hour minute".split()
+)
+
+# sentence adverbs a weak tagger may take for a name and the parser for a subject ("Earlier, ...")
+SENTENCE_OPENERS = frozenset(
+    "earlier later meanwhile however separately previously recently yesterday today now still also "
+    "additionally instead overall then finally moreover furthermore nonetheless nevertheless elsewhere "
+    "afterwards subsequently initially ultimately similarly likewise again already".split()
+)

@@ -1,6 +1,7 @@
 """Find quoted spans in raw article text, whatever the quotation-mark style.
 
-Pairs “ ”, « », „ “/”, ‹ ›, ‘ ’ and straight double quotes within a paragraph. A quotation still
+Pairs “ ”, « », „ “/”, ‹ ›, ‘ ’, straight double quotes, and the typewriter pairs ``...'' and
+''...'' (newswire archives such as the New York Times') within a paragraph. A quotation still
 open at the end of a paragraph continues when the next paragraph opens with a quotation mark (the
 news convention for multi-paragraph quotes); otherwise it is closed at the paragraph end, so an
 unbalanced mark never swallows the rest of the article.
@@ -52,7 +53,11 @@ def _scan_paragraph(para: str):
     i, n = 0, len(para)
     while i < n:
         ch = para[i]
-        if ch in DOUBLE_OPENERS or (ch == "‘" and _is_single_open(para, i)):
+        if para.startswith(("``", "''"), i) and _is_single_open(para, i + 1):
+            j = para.find("''", i + 2)
+            yield i + 2, (j if j >= 0 else n), j >= 0
+            i = (j + 2) if j >= 0 else n
+        elif ch in DOUBLE_OPENERS or (ch == "‘" and _is_single_open(para, i)):
             closers = '"' if ch == '"' else OPEN_CLOSE.get(ch, "”")
             j = i + 1
             while j < n:

@@ -20,6 +20,7 @@ class Word:
     start: int
     end: int
     sent: "Sentence" = field(repr=False, default=None)
+    xpos: str = ""
 
     @property
     def lower_text(self) -> str:
@@ -100,7 +101,7 @@ def sentences_from_doc(doc) -> list[Sentence]:
                 upos = "PROPN"  # the lemmatizer keeps a name's capital where the tagger missed it
             word = Word(w.id, w.text, (w.lemma or w.text).lower(), upos, w.feats or "",
                         w.head or 0, w.deprel or "dep", start if start is not None else -1,
-                        end if end is not None else -1, sent)
+                        end if end is not None else -1, sent, w.xpos or "")
             sent.words.append(word)
         _fill_missing_offsets(sent.words)
         for w in sent.words:

@@ -27,6 +27,11 @@ CASES = [
     ("claim-xcomp", "The prisoner claimed to be a rifleman in the North Korean army.", "indirect", "prisoner", "claim", "to be a rifleman"),
     ("straight-quotes", '"The world needs to know what is happening," he said.', "direct", "he", "say", "The world needs to know what is happening"),
     ("guillemets", "«Nous allons gagner la guerre», the president said.", "direct", "president", "say", "Nous allons gagner"),
+    ("typewriter-quotes", "''This isn't tax reform,'' Mr. Holtz-Eakin said.", "direct", "Holtz-Eakin", "say", "This isn't tax reform"),
+    ("that-after-adjunct", "Earlier, on Monday, U.S. Secretary of State Antony Blinken confirmed during a visit to Seoul that at least a thousand soldiers have been killed.",
+     "indirect", "Blinken", "confirm", "at least a thousand soldiers have been killed"),
+    ("gerund-report", "The Security Service of Ukraine reported capturing two soldiers in Kursk.", "indirect", "Security Service", "report", "capturing two soldiers"),
+    ("trailing-definite", "Many of these soldiers are reportedly inexperienced in combat, the official added.", "indirect", "official", "add", "inexperienced in combat"),
 ]
 
 
@@ -47,6 +52,17 @@ def test_pattern(case_id, text, qtype, speaker, cue, contains):
         assert speaker.lower() in said_by.lower()
 
 
+def test_participle_after_comma_is_no_trailing_cue():
+    text = "Concerns have been raised by Ukraine and its allies regarding his rapport with Putin and statements indicating he could end the conflict."
+    assert not [o for o in analyse_text(text) if o.text.startswith("Concerns")]
+
+
+def test_time_modifier_is_not_part_of_the_speaker():
+    text = "The personnel have been deployed as light infantry in Kursk, noted a high-ranking U.S. military official in December."
+    (occ,) = analyse_text(text)
+    assert occ.speaker_mention == "a high-ranking U.S. military official"
+
+
 def test_offsets_point_at_the_text():
     text = "Officials said on Monday that the bridge would reopen in May."
     (occ,) = analyse_text(text)
@@ -63,13 +79,36 @@ def test_multi_sentence_direct_quote_is_one_occurrence():
     assert direct[0].entity.name == "Zelensky"
 
 
-def test_cueless_quote_continues_previous_speaker():
+def test_quote_resumed_after_its_cue_is_one_statement():
     text = ("“The army is gaining real experience,” Yusov said. “This is a global challenge for the entire world.”")
+    occs = analyse_text(text)
+    assert len(occs) == 1
+    assert occs[0].type == "direct" and occs[0].cue_lemma == "say"
+    assert occs[0].text == "The army is gaining real experience, This is a global challenge for the entire world."
+
+
+def test_cueless_quote_continues_previous_speaker():
+    text = ("“The army is gaining real experience,” Yusov said.\n\n"
+            "“This is a global challenge for the entire world.”")
     occs = analyse_text(text)
     second = find(occs, "global challenge")[0]
     first = find(occs, "real experience")[0]
     assert second.type == "direct" and second.entity is first.entity
     assert second.cue_lemma is None
+
+
+def test_quoted_fragments_after_a_cue_make_one_mixed_statement():
+    text = "Trump called the senator a “nasty guy,” an “anchor baby,” “unstable” and “sick.”"
+    occs = analyse_text(text)
+    assert len(occs) == 1
+    assert occs[0].type == "mixed" and occs[0].entity.name == "Trump"
+    assert occs[0].text.startswith("the senator") and occs[0].text.endswith("sick.")
+
+
+def test_quoted_title_is_not_speech():
+    text = "Kaine said on “Fox News Sunday” that the plan would fail."
+    occs = analyse_text(text)
+    assert [o.text for o in occs] == ["the plan would fail"]
 
 
 def test_pronoun_resolves_to_earlier_speaker():

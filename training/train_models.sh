@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Train the compact English Stanza models that ship in quotes/models/en/.
 #
-# Usage: training/train_models.sh STAGE [STAGE...]   (stages: data tokenize mwt lemma pos pos_more depparse all)
+# Usage: training/train_models.sh STAGE [STAGE...]   (stages: data tokenize mwt lemma pos pos_more depparse retag depparse_retag all)
 # Environment:
 #   UD_SRC   folder with UD_English-EWT and UD_English-GUM (default ../shared/data/ud)
 #   WORK     scratch folder for prepared data, checkpoints and logs (default ../train)
@@ -64,6 +64,31 @@ stage_depparse() {
     --hidden_dim 200 --char_hidden_dim 200 --deep_biaff_hidden_dim 200 --num_layers 2 \
     --batch_size 3000 --max_steps 1800 --eval_interval 150 --second_optim_start_step 900 --max_steps_before_stop 600 \
     --save_dir "$SAVE/depparse" --save_name en_mix_nopretrain_parser.pt
+}
+
+stage_retag() {
+  # the bundled tagger's tags (plus quotes.tagfix) on train and dev, for the parser to learn from
+  $PY training/retag.py "$MIX/en_mix-ud-train.conllu" "$WORK/retag-train.conllu"
+  $PY training/retag.py "$MIX/en_mix-ud-dev.conllu" "$WORK/retag-dev.conllu"
+}
+
+stage_depparse_retag() {
+  # Continue the gold-tag parser on predicted tags with Adam, selecting on predicted-tag dev.
+  # Its dev history is cleared first (old scores were on gold tags, so no new model would ever "win").
+  $PY - "$SAVE/depparse/en_mix_nopretrain_parser.pt" "$SAVE/depparse/en_mix_retag_parser.pt" <<'PYEOF'
+import sys, torch
+ckpt = torch.load(sys.argv[1], map_location="cpu", weights_only=False)
+ckpt.update(global_step=0, last_best_step=0, dev_score_history=[])
+ckpt.pop("optimizer_state_dict", None)
+torch.save(ckpt, sys.argv[2])
+PYEOF
+  $PY training/continue_parser.py --mode train --lang en --shorthand en_mix --no_pretrain \
+    --train_file "$WORK/retag-train.conllu" --eval_file "$WORK/retag-dev.conllu" \
+    --output_file "$WORK/depparse.dev.pred.conllu" \
+    --hidden_dim 200 --char_hidden_dim 200 --deep_biaff_hidden_dim 200 --num_layers 2 \
+    --batch_size 3000 --max_steps "${PARSER_STEPS:-900}" --eval_interval 150 --second_optim_start_step 1 \
+    --max_steps_before_stop 600 --continue_from "$SAVE/depparse/en_mix_retag_parser.pt" \
+    --save_dir "$SAVE/depparse" --save_name en_mix_retag_parser.pt
 }
 
 stage_pos_more() {
