@@ -29,9 +29,10 @@ def test_telegram_statement_is_direct_in_both_articles(seeds_db):
     assert all(q["type"] == "direct" and "Zelensk" in q["speaker"] for q in rows)
 
 
-def test_yusov_cueless_second_quote_is_his(seeds_db):
-    (q,) = [q for q in quotes_of(seeds_db) if q["text"].startswith("This is a global challenge")]
+def test_yusov_quote_resumed_after_his_cue_is_one_statement(seeds_db):
+    (q,) = [q for q in quotes_of(seeds_db) if "This is a global challenge" in q["text"]]
     assert "Yusov" in q["speaker"] and q["type"] == "direct"
+    assert q["text"].startswith("For the first time in decades, the North Korean army is gaining real military experience")
 
 
 def test_trump_bloody_mess_is_mixed(seeds_db):
