@@ -88,7 +88,8 @@ def main() -> None:
             if pi not in used:
                 fp_rules[p.rule] += 1
                 if shown < a.show:
-                    print("FALSE |", p.rule, "|", p.cue_text, "|", p.speaker_mention, "|", p.text[:90])
+                    near = max((sc.dice(g["text"], p.text) for g in golds), default=0)
+                    print("FALSE |", p.rule, "|", p.cue_text, "|", p.speaker_mention, "|", f"best dice {near:.2f}", "|", p.text[:90])
                     shown += 1
         tp += len(gm)
         fn += len(golds) - len(gm)

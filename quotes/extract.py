@@ -27,6 +27,7 @@ from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
 
 MAX_UNQUOTED_LETTERS = 2
+MIN_CONTENT_WORDS = 3  # "pledged to cap", "claims to be": too little to be a statement
 SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list", "case")
 LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
                          "characterize", "portray", "depict", "frame", "hail", "dismiss", "praise",
@@ -160,7 +161,10 @@ def stray_subject(verb: Word) -> Word | None:
 
 def has_own_subject(verb: Word) -> bool:
     """The cue names its speaker itself (before or, inverted, after it) rather than inheriting one."""
-    subj = [s for s in verb.kids("nsubj", "nsubj:pass", "obj") if not _relative(s)]
+    if any(_relative(s) for s in verb.kids("nsubj", "nsubj:pass")):
+        return False  # "..., which announced ...": a relative clause the parser coordinated
+    subj = verb.kids("nsubj", "nsubj:pass") + [
+        o for o in verb.kids("obj") if o.id > verb.id and o.upos in ("NOUN", "PROPN") and o.lemma not in TIME_WORDS]
     return bool(subj) or stray_subject(verb) is not None
 
 
@@ -200,8 +204,10 @@ def _make(cue, content_words, speaker_head, rule, sent, confidence=0.9) -> Attri
     content_words = trim(content_words)
     if cue is not None and content_words and content_words[0].id > cue.id and content_words[0].lower_text == "that":
         content_words = trim(content_words[1:])
-    if not content_words or len([w for w in content_words if w.upos != "PUNCT"]) < 2:
+    if not content_words or len([w for w in content_words if w.upos != "PUNCT"]) < MIN_CONTENT_WORDS:
         return None
+    if content_words[0].lower_text in ("who", "whom", "whose", "which"):
+        return None  # a relative clause on the speaker ("said Luis Rubio, who heads ...") is no statement
     start, end = span_of(content_words)
     speaker = speaker_words(speaker_head) if speaker_head is not None else []
     desc = None
@@ -317,16 +323,28 @@ def describe_rule(sent: Sentence):
 def according_to_rule(sent: Sentence):
     """"According to X, ..." (also "per X"): X is the speaker, the governing clause the content."""
     for w in sent.words:
-        if w.text.lower() not in ACCORDING_CASES or w.rel not in ("case", "mark"):
+        if w.lower_text == "according" and w.rel in ("advcl", "acl", "obl") and w.parent is not None:
+            # "according" parsed as a verb with "to X" as its oblique
+            to = [o for o in w.kids("obl", "nmod") if any(c.lower_text == "to" for c in o.kids("case"))]
+            if not to:
+                continue
+            source, host = to[0], w.parent
+        elif w.lower_text not in ACCORDING_CASES or w.rel not in ("case", "mark"):
             continue
-        source = w.parent
-        if source is None or source.parent is None:
-            continue
-        host = source.parent
+        else:
+            source = w.parent
+            if source is None or source.parent is None:
+                continue
+            host = source.parent
         clause = host
         while clause.parent is not None and clause.rel not in ("ccomp", "root", "parataxis"):
             clause = clause.parent
-        words = contiguous_side(clause.subtree(skip=[source]), host, source) or clause.subtree(skip=[source])
+        # the "according to X" phrase ends where the speaker phrase does: what the parser hung on X
+        # after a comma ("officials, hundreds of soldiers have been killed") belongs to the content
+        phrase = {x.id for x in speaker_words(source)} | {x.id for x in source.subtree() if x.id <= source.id}
+        phrase |= {w.id} | {x.id for x in w.subtree() if x.id <= source.id}
+        body = [x for x in clause.subtree() if x.id not in phrase]
+        words = contiguous_side(body, host, source) or body
         att = _make(w, words, source, "according-to", sent, 0.85)
         if att:
             yield att
@@ -414,7 +432,10 @@ def _join_split_quotes(atts: list[Attribution], spans: list[QuoteSpan], claimed:
             continue
         q = spans[nxt]
         gap = text[att.cue.end : q.start]
-        if "\n" in gap or len(re.findall(r"\w+", gap)) > MAX_SPLIT_GAP_WORDS:
+        sent_end = att.cue.sent.end
+        # the cue's sentence ends and the next one opens with the quotation (“A,” said X, an economist at Y. “B.”)
+        opens_next = sent_end <= q.start and not re.search(r"\w", text[sent_end : q.start])
+        if "\n" in gap or (len(re.findall(r"\w+", gap)) > MAX_SPLIT_GAP_WORDS and not opens_next):
             continue
         after = text[q.end : q.end + 3].lstrip("”\"'’» ")
         if text[q.start : q.end].rstrip().endswith(",") or after.startswith((",", "—", "–")):

@@ -38,6 +38,7 @@ SEMANTIC_OTHER_SPEAKER_ANCHORED = 0.62  # different named speakers, but a shared
 ANCHOR_MAX_SHARE = 0.05  # a name in more than 5% of stored quotes is too common to anchor a match
 VERBATIM = 95.0  # lexical score above which figures and speakers no longer matter
 MIN_CONTAINED_WORDS = 6  # shorter texts cannot match by containment
+MIN_LINKAGE = 0.5  # a quote joins a group when it is a variant of more than half its members
 MIN_WORDS = 4  # shorter statements ("bloody mess") are grouped only when verbatim
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 
@@ -127,7 +128,13 @@ def is_variant(lex: float, sem: float, same_speaker: bool, n_words: int, *, a: s
 
 
 def group_article(s: Session, article: Article) -> None:
-    """Embed the article's quotes and attach each to the group of its best match in other articles."""
+    """Embed the article's quotes and attach each to the group it links to in other articles.
+
+    A quote joins a group only when it is a variant of most of the group's members (more than
+    ``MIN_LINKAGE`` of those in other articles), not merely of one of them: single-link grouping lets
+    statements chain (deployment -> front-line role -> troop numbers) into one group. When a quote
+    links to several groups that also link to each other the same way, they become one group (the
+    direct and the reported versions of one statement, first grouped apart)."""
     new = sorted(article.quotes, key=lambda q: q.id)
     if not new:
         return
@@ -135,7 +142,7 @@ def group_article(s: Session, article: Article) -> None:
     for q, v in zip(new, vectors):
         s.add(QuoteVector(quote_id=q.id, model=EMBEDDING_MODEL, vector=v.tobytes()))
     others = s.execute(
-        select(Quote.id, Quote.text, Quote.speaker_id, Quote.variant_id, QuoteVector.vector)
+        select(Quote.id, Quote.text, Quote.speaker_id, Quote.variant_id, Quote.article_id, QuoteVector.vector)
         .join(QuoteVector, QuoteVector.quote_id == Quote.id)
         .where(Quote.article_id != article.id)
         .order_by(Quote.id)
@@ -146,17 +153,62 @@ def group_article(s: Session, article: Article) -> None:
     sims = vectors @ matrix.T
     kinds = dict(s.execute(select(Speaker.id, Speaker.kind)).all())
     common = common_anchors([o.text for o in others] + [q.text for q in new])
+    group_of = {o.id: o.variant_id for o in others}  # kept current as groups form and merge
+    index = {o.id: k for k, o in enumerate(others)}
     touched = set()
+
+    def linked(a, b, sem: float) -> bool:
+        same = could_be_same_speaker(a.speaker_id, b.speaker_id, kinds)
+        n = min(len(words(a.text)), len(words(b.text)))
+        return is_variant(lexical(a.text, b.text), sem, same, n, a=a.text, b=b.text, common=common)
+
+    def members(cluster) -> list:
+        kind, key = cluster
+        return [others[index[key]]] if kind == "quote" else [o for o in others if group_of[o.id] == key]
+
     for i, q in enumerate(new):
-        best = _best_match(q, others, sims[i], kinds, common)
-        if best is None:
+        hits = {o.id for o, sem in zip(others, sims[i]) if linked(q, o, float(sem))}
+        if not hits:
             continue
-        group = _group_for(s, best)
-        q.variant_id = group.id
-        touched.add(group.id)
+        clusters = {("group", group_of[h]) if group_of[h] is not None else ("quote", h) for h in hits}
+        scored = []
+        for c in clusters:
+            ms = members(c)
+            share = sum(m.id in hits for m in ms) / len(ms)
+            if share > MIN_LINKAGE:
+                best = max(float(sims[i][index[m.id]]) for m in ms if m.id in hits)
+                scored.append((share, best, -min(m.id for m in ms), c))
+        if not scored:
+            continue
+        scored.sort(reverse=True)
+        target = _cluster_group(s, scored[0][3], group_of)
+        for *_, c in scored[1:]:
+            ms, tm = members(c), [o for o in others if group_of[o.id] == target.id]
+            pairs = [(a, b) for a in ms for b in tm if a.article_id != b.article_id]
+            if pairs and sum(linked(a, b, float(matrix[index[a.id]] @ matrix[index[b.id]])) for a, b in pairs) / len(pairs) > MIN_LINKAGE:
+                for m in ms:
+                    group_of[m.id] = target.id
+                    s.get(Quote, m.id).variant_id = target.id
+                if c[0] == "group":
+                    touched.add(c[1])
+        q.variant_id = target.id
+        touched.add(target.id)
     s.flush()
     for gid in sorted(touched):
         refresh_group(s, s.get(VariantGroup, gid))
+
+
+def _cluster_group(s: Session, cluster, group_of: dict) -> VariantGroup:
+    kind, key = cluster
+    if kind == "group":
+        return s.get(VariantGroup, key)
+    text = s.get(Quote, key).text
+    group = VariantGroup(canonical_text=text)
+    s.add(group)
+    s.flush()
+    s.get(Quote, key).variant_id = group.id
+    group_of[key] = group.id
+    return group
 
 
 def could_be_same_speaker(a: int | None, b: int | None, kinds: dict) -> bool:
@@ -173,29 +225,6 @@ def common_anchors(texts: list[str]) -> frozenset:
     df = Counter(a for t in texts for a in anchors(t))
     limit = max(3, ANCHOR_MAX_SHARE * len(texts))
     return frozenset(a for a, n in df.items() if n > limit)
-
-
-def _best_match(q: Quote, others, sims: np.ndarray, kinds: dict, common: frozenset):
-    best, best_score = None, 0.0
-    n_words = len(words(q.text))
-    for o, sem in zip(others, sims):
-        same = could_be_same_speaker(q.speaker_id, o.speaker_id, kinds)
-        lex = lexical(q.text, o.text)
-        if is_variant(lex, float(sem), same, min(n_words, len(words(o.text))), a=q.text, b=o.text, common=common):
-            score = max(lex / 100.0, float(sem))
-            if score > best_score:
-                best, best_score = o, score
-    return best
-
-
-def _group_for(s: Session, other) -> VariantGroup:
-    if other.variant_id is not None:
-        return s.get(VariantGroup, other.variant_id)
-    group = VariantGroup(canonical_text=other.text)
-    s.add(group)
-    s.flush()
-    s.get(Quote, other.id).variant_id = group.id
-    return group
 
 
 def refresh_group(s: Session, group: VariantGroup) -> None:

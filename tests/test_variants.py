@@ -24,8 +24,20 @@ def group_with(db, fragment):
 
 
 def test_telegram_statement_groups_across_outlets(seeds_db):
-    g = group_with(seeds_db, "Our soldiers have")
-    assert len({a for _, a, _ in g}) >= 2
+    con = sqlite3.connect(seeds_db)
+    (gid,) = {g for (g,) in con.execute("select variant_id from quotes where text like 'Our soldiers have%'")}
+    rows = con.execute("select a.source, q.type from quotes q join articles a on a.id = q.article_id "
+                       "where q.variant_id = ?", (gid,)).fetchall()
+    direct = {a for a, t in rows if t == "direct"}
+    reported = {a for a, t in rows if t == "indirect"}
+    assert len(direct) == 2, rows  # both translations of the Telegram post, in one group
+    assert reported - direct, rows  # and the reported version of an outlet that did not quote it
+
+
+def test_groups_do_not_chain_into_other_claims(seeds_db):
+    for g in groups(seeds_db).values():
+        texts = " | ".join(t for t, _, _ in g)
+        assert not ("10,000" in texts and "infantry" in texts), texts
 
 
 def test_sent_for_training_claim_groups(seeds_db):
