@@ -22,11 +22,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import ACCORDING_CASES, REPORTING_NOUNS, REPORTING_VERBS, SENTENCE_OPENERS, TIME_WORDS
+from .lexicon import ACCORDING_CASES, REPORTING_NOUNS, REPORTING_VERBS, ROLE_NOUNS, SENTENCE_OPENERS, TIME_WORDS
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
 
 MAX_UNQUOTED_LETTERS = 2
+CLAUSE_TAIL_RELS = ("xcomp", "obj", "obl", "advcl", "ccomp", "dep", "iobj", "nmod", "obl:tmod")
+# cues whose noun-phrase object is almost always a misparsed clause
+CLAUSE_VERBS = frozenset({"say", "add", "claim", "argue", "insist", "note", "warn", "predict", "state",
+                          "believe", "think", "suggest", "estimate", "acknowledge", "explain", "contend",
+                          "maintain", "assert", "tweet", "recall", "write", "stress", "emphasise", "emphasize"})
 MIN_CONTENT_WORDS = 3  # "pledged to cap", "claims to be": too little to be a statement
 SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list", "case")
 LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
@@ -172,9 +177,13 @@ def subject_of(verb: Word) -> Word | None:
     """The speaker of a cue: its subject or passive agent, inherited through xcomp/advcl/conj."""
     for w in [verb, *verb.ancestors()]:
         subj = w.kids("nsubj", "csubj")
-        subj = [s for s in subj if s.deprel != "nsubj:pass" and s.deprel != "csubj:pass" and not _quoted_apart(s, verb)]
+        subj = [s for s in subj if s.deprel != "nsubj:pass" and s.deprel != "csubj:pass" and not _quoted_apart(s, verb)
+                and s.lemma not in TIME_WORDS]  # "Trump said Friday ...": a date is no speaker
         if subj:
             subj.sort(key=lambda x: (x.id > w.id, -x.id))  # a misparsed flat name: its last word before the verb heads it
+            names_before = [x for x in subj if x.upos == "PROPN" and x.id < subj[0].id]
+            if subj[0].upos == "NOUN" and names_before:
+                subj[0] = names_before[0]  # "Phil Smith, a spokesman for ..., said": the name, not its apposition
             subj[0] = _past_opener(subj[0])
             if _relative(subj[0]):
                 if w.deprel == "acl:relcl" and w.parent is not None:
@@ -226,6 +235,15 @@ def is_cue_verb(w: Word) -> bool:
     return w.upos in ("VERB", "AUX") or (w.upos in ("NOUN", "ADJ") and bool(w.kids("nsubj", "ccomp")))
 
 
+def _clause_as_object(obj: Word) -> bool:
+    """"said [the union expected production to improve]": a clause the parser made a noun-phrase
+    object. A real object of "say" is short and verbless ("said a few words", "said nothing")."""
+    sub = obj.subtree()
+    if obj.upos != "NOUN" or obj.lemma in ROLE_NOUNS or len(sub) < 4:
+        return False  # "noted a U.S. official", "said Kirby": an inverted speaker, not content
+    return any(x.upos == "VERB" and x.rel not in ("amod", "compound") for x in sub)
+
+
 def that_clause_after(cue: Word, reach: int = 12) -> list[Word]:
     """"confirmed during a visit to Seoul that ...": a "that" clause the parser hung somewhere else.
 
@@ -261,12 +279,19 @@ def speech_verb_rule(sent: Sentence):
             comps = [x for x in w.kids("xcomp")
                      if (w.lemma in XCOMP_VERBS and any(c.lemma == "to" for c in x.kids("mark")))
                      or (w.lemma in GERUND_VERBS and ("VerbForm=Ger" in x.feats or x.xpos == "VBG"))]
+        if not comps and w.lemma in CLAUSE_VERBS:
+            comps = [o for o in w.kids("obj") if o.id > w.id and _clause_as_object(o)]
         if comps:
             # several complements of one cue (often a misparse of one long clause) make one content
             for side in (True, False):
                 group = [c for c in comps if (c.id > w.id) == side]
                 if not group:
                     continue
+                if side:
+                    # what the parser hung on the cue after its complement belongs to the clause
+                    # ("says [he instructed] [staff Monday to check ...]")
+                    first = min(x.id for c in group for x in c.subtree())
+                    group = group + [c for c in w.children if c.id > first and c.rel in CLAUSE_TAIL_RELS]
                 words = sorted({x for c in group for x in contiguous_side(c.subtree(), c, w)}, key=lambda x: x.id)
                 att = _make(w, words, subject_of(w) or inverted_subject(w, words), "ccomp", sent)
                 if att:
@@ -336,6 +361,12 @@ def according_to_rule(sent: Sentence):
             if source is None or source.parent is None:
                 continue
             host = source.parent
+            named = _phrase_after(w)
+            if named is not None and named is not source:
+                # "according to" hung on the wrong noun ("... in front of 131 West 23rd Street"): the
+                # source is the phrase right after it; the content is the clause it governs
+                source = named
+                host = source.parent if source.parent is not None and source.parent.id != w.id else host
         clause = host
         while clause.parent is not None and clause.rel not in ("ccomp", "root", "parataxis"):
             clause = clause.parent
@@ -347,7 +378,24 @@ def according_to_rule(sent: Sentence):
         words = contiguous_side(body, host, source) or body
         att = _make(w, words, source, "according-to", sent, 0.85)
         if att:
+            att.speaker = [x for x in att.speaker if x.id > w.id and not (x.lower_text == "to" and x.id == w.id + 1)]
             yield att
+
+
+def _phrase_after(case: Word) -> Word | None:
+    """The head of the noun phrase right after "according to"/"per" (up to a comma or a verb)."""
+    words = case.sent.words
+    start = case.id  # index of the next word
+    while start < len(words) and words[start].lower_text in ("to",):
+        start += 1
+    window = []
+    for x in words[start:]:
+        if x.text in (",", ";", ":", "(", "—", "–") or x.upos in ("VERB", "AUX"):
+            break
+        window.append(x)
+    ids = {x.id for x in window}
+    heads = [x for x in window if x.head not in ids and x.upos in ("NOUN", "PROPN", "PRON", "NUM")]
+    return heads[-1] if heads else None
 
 
 def reporting_noun_rule(sent: Sentence):
