@@ -26,6 +26,7 @@ from .extract import Attribution, inverted_subject, is_cue_verb, speaker_words, 
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
 
+DASH_SIGNATURE = re.compile(r"[”\"’»]?[ \t\u00a0]*[―—–][ \t\u00a0]*((?:[A-Z][\w.'’-]*)(?:[ \t][A-Z][\w.'’-]*){0,4})[ \t\u00a0,.]*(?=\n|$)")
 MIN_UNATTRIBUTED_WORDS = 5  # shorter cue-less quotations are titles, terms or scare quotes
 
 
@@ -299,6 +300,13 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
     n_words = len(q.text(text).split())
     if sent is not None and is_title(q, text, sent):
         return None
+    signed = DASH_SIGNATURE.match(text, q.end)
+    if signed:
+        # “...” ― Azucena Gonzàlez: a quotation signed with a dash (reader voices, pull quotes, epigraphs)
+        mention = signed.group(1)
+        kind = names.kind_of(mention, head_upos="PROPN")
+        entity = speakers.named(mention, kind if kind in ("person", "organisation", "group") else "person", None, signed.start(1))
+        return Occurrence("direct", q.text(text), q.start, q.end, None, None, mention, entity, sent_text, 0.7, "signed")
     found = cue_for_quote(q, sentences)
     if found is not None:
         cue, subj = found

@@ -147,3 +147,10 @@ def test_scare_quotes_without_cue_are_not_statements():
 
 def test_belief_verbs_are_not_speech():
     assert analyse_text("Many analysts think that the war will last another year.") == []
+
+
+def test_quote_signed_with_a_dash_is_the_signers():
+    text = ("Readers wrote in.\n“Mostly he promotes ignorance and hate. A terrible influence for the children.” ― Azucena Gonzàlez\n"
+            "“Tonight showed Trump for who he really is.” ― Martha Aguilar")
+    occs = analyse_text(text)
+    assert [(o.type, o.entity.name) for o in occs] == [("direct", "Azucena Gonzàlez"), ("direct", "Martha Aguilar")]
