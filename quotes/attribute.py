@@ -266,9 +266,24 @@ def attribute(text: str, sentences: list[Sentence], atts: list[Attribution], unc
     out: list[Occurrence] = []
     for kind, _, item in sorted(items, key=lambda x: x[1]):
         occ = _from_attribution(item, speakers) if kind == "att" else _from_quote(item, speakers, sentences, out)
-        if occ is not None:
-            out.append(occ)
+        if occ is None:
+            continue
+        if out and _resumes(out[-1], occ, text):
+            prev = out[-1]  # “My hope,” he said, “is that ...”: one quotation around its cue
+            prev.text = f"{prev.text} {occ.text}"
+            prev.end = occ.end
+            continue
+        out.append(occ)
     return out
+
+
+def _resumes(prev: Occurrence, occ: Occurrence, text: str) -> bool:
+    """The cue-less quotation continues the sentence the previous one broke off with a comma."""
+    same_cue = occ.type == "direct" and occ.cue_start is not None and occ.cue_start == prev.cue_start
+    if not (occ.rule == "continuation" or same_cue) or prev.type != "direct" or occ.entity is not prev.entity:
+        return False
+    gap = text[prev.end : occ.start]
+    return prev.text.rstrip().endswith(",") and "\n" not in gap and len(re.findall(r"\w+", gap)) <= 8
 
 
 def _from_attribution(att: Attribution, speakers: ArticleSpeakers) -> Occurrence:
@@ -282,7 +297,8 @@ def _from_attribution(att: Attribution, speakers: ArticleSpeakers) -> Occurrence
     else:
         cue_lemma = att.cue_lemma
     return Occurrence(att.type, att.text(speakers.text), att.start, att.end, cue_lemma, cue_text, mention,
-                      entity, sent_text, round(conf, 2), att.rule)
+                      entity, sent_text, round(conf, 2), att.rule,
+                      cue_start=att.cue.start if att.cue is not None else None)
 
 
 def _head(words: list[Word]) -> Word | None:
@@ -324,7 +340,8 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
             start = lead[1].start if lead[0].lower_text == "that" and len(lead) > 1 else lead[0].start
             return Occurrence("mixed", text[start : q.end], start, q.end, cue.lemma, cue.text, mention, entity,
                               sent_text, 0.7, "quote-fragment", cue_start=cue.start)
-        return Occurrence("direct", q.text(text), q.start, q.end, cue.lemma, cue.text, mention, entity, sent_text, 0.75, "quote-cue")
+        return Occurrence("direct", q.text(text), q.start, q.end, cue.lemma, cue.text, mention, entity, sent_text, 0.75,
+                          "quote-cue", cue_start=cue.start)
     prev = next((o for o in reversed(before) if o.type in ("direct", "mixed") and o.entity is not None), None)
     starts_unit = sent is None or not [w for w in _outside(sent.words, q) if w.upos != "PUNCT"]
     if prev is not None and starts_unit and _near(text, prev.end, q.start):

@@ -154,3 +154,8 @@ def test_quote_signed_with_a_dash_is_the_signers():
             "“Tonight showed Trump for who he really is.” ― Martha Aguilar")
     occs = analyse_text(text)
     assert [(o.type, o.entity.name) for o in occs] == [("direct", "Azucena Gonzàlez"), ("direct", "Martha Aguilar")]
+
+
+def test_quotation_broken_by_its_cue_mid_sentence_is_one():
+    occs = analyse_text("“My hope,” he said, “is that the talks continue next week.” Then he left.")
+    assert [(o.type, o.text) for o in occs] == [("direct", "My hope, is that the talks continue next week.")]
