@@ -3,9 +3,12 @@
 Input: the cue-based attributions from ``extract.py`` and the quoted spans no cue claimed.
 Output: ``Occurrence`` records whose speaker is a local entity of the article.
 
-- Quotations with no cue of their own take a cue from their sentence ("“…,” Zelenskyy stated in a
-  message"), or from a sentence ending in a colon just before; a quoted paragraph or sentence with
-  no cue continues the speaker of the quotation just before it (Yusov's second quote).
+- Quotations with no cue of their own take the nearest cue in their sentence ("“…,” Zelenskyy
+  stated in a message"), or one from a sentence ending in a colon just before; a quoted paragraph
+  or sentence with no cue continues the speaker of the quotation just before it. Quoted fragments
+  inside the cue's clause ("called the senator a “nasty guy,” an “anchor baby”") make one mixed
+  statement; a quotation signed with a dash ("“...” ― Azucena Gonzàlez") is the signer's; short
+  all-capitalised quoted names ("Fox News Sunday") are titles, not speech.
 - Pronouns ("he", "they") resolve to the nearest compatible earlier speaker or named subject;
   definite descriptions ("the agency", "the official") to the nearest earlier speaker of the same
   kind; unnamed sources ("a doctor interviewed in the SBU video") stay as written.

@@ -5,12 +5,17 @@ Rules over the dependency parse, each a small function yielding ``Attribution`` 
 - ``speech_verb_rule``: a reporting verb from the lexicon with a clausal complement (ccomp), or
   an inserted/trailing cue attached by parataxis ("..., Kirby mentioned"; "noted a U.S. official";
   headline "..., says Zelensky"), or "as X said"; "X told AFP that ..." is the ccomp case.
+  Repairs for the parses a compact model gets wrong: a "that" clause hung elsewhere ("confirmed
+  during a visit to Seoul that ..."), a clause made the object of "say", clause parts hung on the
+  cue after its complement, "the official" parsed as modifiers of "added", a sentence opener
+  ("Earlier, ...") taken for the subject, relative pronouns and dates as subjects.
 - ``describe_rule``: verbs of labelling with an "as" complement ("describing it as a 'bloody mess'").
 - ``according_to_rule``: "according to X, ..." and "per X".
 - ``reporting_noun_rule``: "X's claim that ...".
 
 Quotation marks then decide the type: content inside quotation marks is direct, content with a
-quoted fragment is mixed, the rest is indirect. Quoted spans that no cue claims become direct
+quoted fragment is mixed, the rest is indirect. A quotation that resumes right after its cue
+("“A,” Mr. Biden said. “B.”") is one statement with two pieces. Quoted spans that no cue claims become direct
 quotations of their own, attributed in ``attribute.py`` (a cue in the same sentence, or the speaker of
 the quotation just before it: a quoted paragraph with no cue continues the previous speaker).
 
