@@ -37,6 +37,7 @@ CLAUSE_TAIL_RELS = ("xcomp", "obj", "obl", "advcl", "ccomp", "dep", "iobj", "nmo
 CLAUSE_VERBS = frozenset({"say", "add", "claim", "argue", "insist", "note", "warn", "predict", "state",
                           "believe", "think", "suggest", "estimate", "acknowledge", "explain", "contend",
                           "maintain", "assert", "tweet", "recall", "write", "stress", "emphasise", "emphasize"})
+DEMAND_VERBS = frozenset({"call", "press", "push", "appeal", "plead", "lobby"})  # + "for"/"on": a demand
 MIN_CONTENT_WORDS = 3  # "pledged to cap", "claims to be": too little to be a statement
 SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list", "case")
 LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
@@ -417,7 +418,22 @@ def reporting_noun_rule(sent: Sentence):
                 yield att
 
 
-RULES = (speech_verb_rule, describe_rule, according_to_rule, reporting_noun_rule)
+def call_for_rule(sent: Sentence):
+    """Demands: "called for the complete repeal of Obamacare", "called on Trump to apologize"."""
+    for w in sent.words:
+        if w.lemma not in DEMAND_VERBS or w.upos != "VERB" or w.kids("ccomp"):
+            continue
+        for obl in w.kids("obl", "obj", "xcomp", "advcl"):
+            if obl.id < w.id or not any(c.lower_text in ("for", "on", "upon") and c.id == w.id + 1 for c in obl.kids("case", "mark")):
+                continue
+            words = [x for x in obl.subtree() if x.id > w.id + 1]
+            words += [x for c in w.kids("xcomp") if c.id > obl.id for x in c.subtree()]  # "on Trump [to stop ...]"
+            att = _make(w, sorted(set(words), key=lambda x: x.id), subject_of(w), "call-for", sent, 0.6)
+            if att:
+                yield att
+
+
+RULES = (speech_verb_rule, describe_rule, according_to_rule, reporting_noun_rule, call_for_rule)
 
 
 def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = ()) -> list[Attribution]:

@@ -31,6 +31,7 @@ CASES = [
     ("that-after-adjunct", "Earlier, on Monday, U.S. Secretary of State Antony Blinken confirmed during a visit to Seoul that at least a thousand soldiers have been killed.",
      "indirect", "Blinken", "confirm", "at least a thousand soldiers have been killed"),
     ("gerund-report", "The Security Service of Ukraine reported capturing two soldiers in Kursk.", "indirect", "Security Service", "report", "capturing two soldiers"),
+    ("call-for", "Republican nominee Donald Trump has called for the complete repeal of Obamacare.", "indirect", "Trump", "call", "the complete repeal of Obamacare"),
     ("trailing-definite", "Many of these soldiers are reportedly inexperienced in combat, the official added.", "indirect", "official", "add", "inexperienced in combat"),
 ]
 
