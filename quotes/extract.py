@@ -241,6 +241,12 @@ def is_cue_verb(w: Word) -> bool:
     return w.upos in ("VERB", "AUX") or (w.upos in ("NOUN", "ADJ") and bool(w.kids("nsubj", "ccomp")))
 
 
+def _after_comma(w: Word) -> bool:
+    """The phrase (or its head word) follows a comma, dash or semicolon."""
+    marks = (",", ";", "—", "–")
+    return any(i > 1 and w.sent.words[i - 2].text in marks for i in (min(x.id for x in w.subtree()), w.id))
+
+
 def _clause_as_object(obj: Word) -> bool:
     """"said [the union expected production to improve]": a clause the parser made a noun-phrase
     object. A real object of "say" is short and verbless ("said a few words", "said nothing")."""
@@ -297,7 +303,8 @@ def speech_verb_rule(sent: Sentence):
                     # what the parser hung on the cue after its complement belongs to the clause
                     # ("says [he instructed] [staff Monday to check ...]")
                     first = min(x.id for c in group for x in c.subtree())
-                    group = group + [c for c in w.children if c.id > first and c.rel in CLAUSE_TAIL_RELS]
+                    group = group + [c for c in w.children if c.id > first and c.rel in CLAUSE_TAIL_RELS
+                                     and not _after_comma(c)]  # ", showcasing ...": the writer's aside
                 words = sorted({x for c in group for x in contiguous_side(c.subtree(), c, w)}, key=lambda x: x.id)
                 att = _make(w, words, subject_of(w) or inverted_subject(w, words), "ccomp", sent)
                 if att:
