@@ -37,7 +37,7 @@ CLAUSE_TAIL_RELS = ("xcomp", "obj", "obl", "advcl", "ccomp", "dep", "iobj", "nmo
 CLAUSE_VERBS = frozenset({"say", "add", "claim", "argue", "insist", "note", "warn", "predict", "state",
                           "believe", "think", "suggest", "estimate", "acknowledge", "explain", "contend",
                           "maintain", "assert", "tweet", "recall", "write", "stress", "emphasise", "emphasize"})
-DEMAND_VERBS = frozenset({"call", "press", "push", "appeal", "plead", "lobby"})  # + "for"/"on": a demand
+DEMAND_VERBS = frozenset({"call", "appeal", "plead"})  # + "for"/"on": a demand
 MIN_CONTENT_WORDS = 3  # "pledged to cap", "claims to be": too little to be a statement
 SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list", "case")
 LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
