@@ -158,6 +158,28 @@ class ArticleSpeakers:
             self.acronyms.get(a) and same_org(name, self.acronyms[a]) for a in e.acronyms
         )
 
+    def complete_surnames(self) -> None:
+        """A person known only by surname takes the full name the article gives elsewhere, even where
+        that person is not quoted ("... a scheme that Andrii Yusov, spokesperson for Ukraine's military
+        intelligence agency, says ..." then "..., Yusov said."), and the apposition as description."""
+        for e in self.entities:
+            if e.kind != "person" or len(e.name.split()) != 1:
+                continue
+            pattern = r"((?:[A-Z][\w’'.-]+\s+){1,4})" + re.escape(e.name) + r"\b(?:,\s+((?:a |an |the )?[a-z][^,.;“”\"]{3,90}),)?"
+            full = {}
+            for m in re.finditer(pattern, self.text):
+                name, _title = names.strip_titles(m.group(1) + e.name)
+                first, _last = names.person_key(name)
+                if first and len(name.split()) > 1:
+                    full.setdefault(first, (name, m))
+            if len(full) != 1:
+                continue  # none, or two people sharing the surname (Hillary and Bill Clinton): leave it
+            name, m = next(iter(full.values()))
+            e.mentions.append(m.group(0).split(",")[0])
+            e.name = name
+            if m.group(2) and not e.description:
+                e.description = m.group(2)
+
     # -- pronouns and definite descriptions ------------------------------------------------
     def antecedent(self, want: str, pos: int, head_lemma: str | None = None) -> Entity | None:
         """Nearest earlier entity of the wanted kind ("person", "organisation", "any", or a role noun)."""
@@ -277,6 +299,7 @@ def attribute(text: str, sentences: list[Sentence], atts: list[Attribution], unc
             prev.end = occ.end
             continue
         out.append(occ)
+    speakers.complete_surnames()
     return out
 
 

@@ -160,3 +160,17 @@ def test_quote_signed_with_a_dash_is_the_signers():
 def test_quotation_broken_by_its_cue_mid_sentence_is_one():
     occs = analyse_text("“My hope,” he said, “is that the talks continue next week.” Then he left.")
     assert [(o.type, o.text) for o in occs] == [("direct", "My hope, is that the talks continue next week.")]
+
+
+def test_surname_speaker_takes_the_full_name_given_elsewhere():
+    text = ("Officials say the IDs are fake, a scheme that Andrii Yusov, spokesperson for Ukraine’s military "
+            "intelligence agency, has described before.\n\n“This is a global challenge,” Yusov said.")
+    occ = find(analyse_text(text), "global challenge")[0]
+    assert occ.entity.name == "Andrii Yusov"
+    assert occ.entity.description == "spokesperson for Ukraine’s military intelligence agency"
+
+
+def test_surname_shared_by_two_people_is_not_completed():
+    text = "Hillary Clinton spoke first. Bill Clinton joined her later.\n\n“We will win this,” Clinton said."
+    occ = find(analyse_text(text), "We will win")[0]
+    assert occ.entity.name == "Clinton"
