@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import names
+from .lexicon import TIME_WORDS
 from .extract import Attribution, inverted_subject, is_cue_verb, speaker_words, subject_of, trim
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
@@ -80,6 +81,20 @@ def _outside(words: list[Word], q: QuoteSpan) -> list[Word]:
     return [w for w in words if not (q.start <= w.start < q.end + 1)]
 
 
+def _nominal_between(sent: Sentence, start: int, cue: Word) -> Word | None:
+    """The first name (else noun) between a quotation's end and its cue, as the head of its phrase."""
+    span = [x for x in sent.words if start <= x.start < cue.start]
+    pick = next((x for x in span if x.upos == "PROPN"), None) or next(
+        (x for x in span if x.upos == "NOUN" and x.lemma not in TIME_WORDS), None)
+    if pick is None:
+        return None
+    ids = {x.id for x in span}
+    while pick.parent is not None and pick.parent.id in ids and pick.parent.upos in ("PROPN", "NOUN") \
+            and pick.rel in ("compound", "flat", "flat:name", "amod", "nmod:poss"):
+        pick = pick.parent
+    return pick
+
+
 def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] | None:
     """A reporting verb outside the quotation, in the sentences it spans or ending the sentence before."""
     sent = _sentence_of(sentences, q.start)
@@ -91,6 +106,8 @@ def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] 
         for w in _outside(s.words, q):
             if is_cue_verb(w):
                 subj = subject_of(w) or (inverted_subject(w, [x for x in s.words if x.start >= q.start]) if q.start < w.start else None)
+                if subj is None and q.end <= w.start:
+                    subj = _nominal_between(s, q.end, w)  # “...,” Douglas Holtz-Eakin, an economist, told me: misparsed
                 if subj is not None:
                     found.append((w, subj))
     if found:
@@ -371,6 +388,8 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
     prev = next((o for o in reversed(before) if o.type in ("direct", "mixed") and o.entity is not None), None)
     starts_unit = sent is None or not [w for w in _outside(sent.words, q) if w.upos != "PUNCT"]
     if prev is not None and starts_unit and _near(text, prev.end, q.start):
+        if _someone_else_between(sentences, prev, q):
+            return Occurrence("direct", q.text(text), q.start, q.end, None, None, None, None, sent_text, 0.3, "unattributed")
         return Occurrence("direct", q.text(text), q.start, q.end, None, None, None, prev.entity, sent_text, 0.6, "continuation")
     if n_words < MIN_UNATTRIBUTED_WORDS or not starts_unit:
         return None
@@ -385,6 +404,21 @@ def is_title(q: QuoteSpan, text: str, sent: Sentence) -> bool:
         return False
     small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "with", "at", "by"}
     return all(w[:1].isupper() or w.lower() in small for w in words) and words[0][:1].isupper()
+
+
+def _someone_else_between(sentences: list[Sentence], prev: Occurrence, q: QuoteSpan) -> bool:
+    """Narrative between two quotations names another person or group as a subject (a new actor
+    enters: the next quotation is no longer safely the previous speaker's)."""
+    for sent in sentences:
+        if sent.end <= prev.end or sent.start >= q.start:
+            continue
+        for w in sent.words:
+            if prev.end <= w.start < q.start and w.rel in ("nsubj", "nsubj:pass") and w.upos == "PROPN" \
+                    and not any(a <= w.start < b for a, b in sent.quoted):
+                mention = w.text
+                if prev.entity is None or mention not in " ".join([prev.entity.name, *prev.entity.mentions]):
+                    return True
+    return False
 
 
 def _near(text: str, prev_end: int, start: int) -> bool:

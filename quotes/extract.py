@@ -120,7 +120,13 @@ def speaker_words(head: Word) -> list[Word]:
             break
         words = words + root.subtree()
         hi = max(x.id for x in root.subtree())
-    return trim([w for w in words if lo <= w.id <= hi and (w.upos != "PUNCT" or w.text in ("'s", "’s"))])
+    words = trim([w for w in words if lo <= w.id <= hi and (w.upos != "PUNCT" or w.text in ("'s", "’s"))])
+    # "his doctor Friday afternoon", "Even Friday": dates and focus adverbs are not part of a speaker
+    while len(words) > 1 and (words[-1].lemma in TIME_WORDS or words[-1].upos == "ADV") and words[-1] is not head:
+        words = words[:-1]
+    while len(words) > 1 and words[0].upos == "ADV" and words[0] is not head:
+        words = words[1:]
+    return words
 
 
 def _temporal(w: Word) -> bool:
@@ -141,7 +147,8 @@ def inverted_subject(verb: Word, content: list[Word]) -> Word | None:
     """In "“...,” informs the SSU" the parser may label the speaker an object: take a nominal after the cue."""
     if not content or content[0].id > verb.id:
         return None
-    after = [c for c in verb.kids("obj", "nsubj", "iobj") if c.id > verb.id and c.upos in ("PROPN", "NOUN")]
+    after = [c for c in verb.kids("obj", "nsubj", "iobj") if c.id > verb.id and c.upos in ("PROPN", "NOUN")
+             and c.lemma not in TIME_WORDS]
     return after[0] if after else None
 
 
