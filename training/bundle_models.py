@@ -22,8 +22,10 @@ SOURCES = {
     "mwt": "mwt/en_mix_mwt_expander.pt",
     "pos": "pos/en_mix_nopretrain_tagger.pt",
     "lemma": "lemma/en_mix_nocharlm_lemmatizer.pt",
-    "depparse": "depparse/en_mix_nopretrain_parser.pt",
+    # the parser continued on the tagger's predicted tags (stage depparse_retag) when present
+    "depparse": "depparse/en_mix_retag_parser.pt",
 }
+FALLBACK = {"depparse": "depparse/en_mix_nopretrain_parser.pt"}
 
 
 METRICS_BY_PROCESSOR = {
@@ -61,9 +63,11 @@ def main() -> None:
             "processors": {}}
     for proc, rel in SOURCES.items():
         src = a.work / "saved_models" / rel
+        if not src.exists() and proc in FALLBACK:
+            src = a.work / "saved_models" / FALLBACK[proc]
         dst = TARGET / f"{proc}.pt"
         compact(src, dst)
-        card["processors"][proc] = {"file": dst.name, "size_mb": round(dst.stat().st_size / 1e6, 1)}
+        card["processors"][proc] = {"file": dst.name, "size_mb": round(dst.stat().st_size / 1e6, 1), "trained_as": src.name}
     (TARGET / "resources.json").write_text("{}\n")
     if a.scores and a.scores.exists():
         scores = json.loads(a.scores.read_text())
