@@ -274,8 +274,9 @@ def that_clause_after(cue: Word, reach: int = 12) -> list[Word]:
         return []
     words = cue.sent.words
     for w in words[cue.id : cue.id + reach]:
-        if w.upos in ("VERB", "AUX") or w.text in (";", ":", "“", '"') or w.rel in ("ccomp", "parataxis"):
-            return []
+        if (w.upos in ("VERB", "AUX") and w.rel not in ("amod", "compound")) or w.text in (";", ":", "“", '"') \
+                or w.rel in ("ccomp", "parataxis"):
+            return []  # another clause starts first ("the Telegram messaging app" is still a noun phrase)
         if w.lower_text == "that" and w.upos == "SCONJ":
             if w.parent is not None and w.parent.rel == "ccomp" and w.parent.parent is not None and is_cue_verb(w.parent.parent):
                 return []  # another cue's own clause
