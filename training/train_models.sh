@@ -92,14 +92,16 @@ PYEOF
 }
 
 stage_pos_more() {
-  # more steps for the tagger, starting from its best model so far (POS_MORE_STEPS, default 600)
+  # more steps for the tagger, starting from its best model so far (POS_MORE_STEPS, default 600;
+  # POS_LR lowers the learning rate for a last, finer sitting)
   cp "$SAVE/pos/en_mix_nopretrain_tagger.pt" "$SAVE/pos/init_tagger.pt"
   $PY training/continue_tagger.py --init "$SAVE/pos/init_tagger.pt" --mode train --lang en --shorthand en_mix --no_pretrain \
     --train_file "$MIX/en_mix-ud-train.conllu" --eval_file "$MIX/en_mix-ud-dev.conllu" \
     --output_file "$WORK/pos.dev.pred.conllu" \
     --hidden_dim 200 --char_hidden_dim 100 --deep_biaff_hidden_dim 200 --composite_deep_biaff_hidden_dim 100 \
     --batch_size 100 --log_step 10 --max_steps "${POS_MORE_STEPS:-600}" --eval_interval 100 --fix_eval_interval \
-    --max_steps_before_stop 600 --seed 4321 --save_dir "$SAVE/pos" --save_name en_mix_nopretrain_tagger.pt
+    --max_steps_before_stop 600 --seed "${POS_SEED:-4321}" --lr "${POS_LR:-0.003}" \
+    --save_dir "$SAVE/pos" --save_name en_mix_nopretrain_tagger.pt
 }
 
 stages=("$@")
