@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import names
-from .lexicon import TIME_WORDS
+from .lexicon import REPORTING_VERBS, TIME_WORDS
 from .extract import Attribution, inverted_subject, is_cue_verb, speaker_words, subject_of, trim
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
@@ -116,8 +116,12 @@ def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] 
     prev = sentences[sent.index - 1] if sent.index > 0 else None
     if prev is not None and prev.words[-1].text == ":" and not _outside(sent.words, q)[:-1]:
         for w in prev.words:
-            if is_cue_verb(w) and subject_of(w) is not None:
-                return w, subject_of(w)
+            # "The New York Times reports:" - a lone reporting word before the colon is the cue even
+            # when the tagger called it a plural noun
+            if is_cue_verb(w) or (w.lemma in REPORTING_VERBS and w.rel == "root"):
+                subj = subject_of(w) or _nominal_between(prev, prev.start, w)
+                if subj is not None:
+                    return w, subj
     return None
 
 
