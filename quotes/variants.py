@@ -176,7 +176,8 @@ def group_article(s: Session, article: Article) -> None:
             ms = members(c)
             share = sum(m.id in hits for m in ms) / len(ms)
             if share > MIN_LINKAGE:
-                best = max(float(sims[i][index[m.id]]) for m in ms if m.id in hits)
+                # link strength: semantic and lexical similarity together (either alone ties too often)
+                best = max(float(sims[i][index[m.id]]) + lexical(q.text, m.text) / 100 for m in ms if m.id in hits)
                 scored.append((share, best, -min(m.id for m in ms), c))
         if not scored:
             continue
