@@ -38,6 +38,7 @@ def test_groups_do_not_chain_into_other_claims(seeds_db):
     for g in groups(seeds_db).values():
         texts = " | ".join(t for t, _, _ in g)
         assert not ("10,000" in texts and "infantry" in texts), texts
+        assert not ("killed or injured" in texts and "capturing" in texts), texts  # casualties vs captures
 
 
 def test_sent_for_training_claim_groups(seeds_db):
