@@ -14,7 +14,7 @@ def analyse(text: str, doc) -> list[Occurrence]:
     """All statements of an article, attributed within the article, in text order."""
     sentences = sentences_from_doc(doc)
     spans = find_quote_spans(text)
-    atts = find_attributions(sentences, spans)
+    atts = find_attributions(sentences, spans, text)
     unclaimed = classify(atts, spans, text)
     return attribute(text, sentences, atts, unclaimed)
 

@@ -38,6 +38,8 @@ CLAUSE_VERBS = frozenset({"say", "add", "claim", "argue", "insist", "note", "war
                           "believe", "think", "suggest", "estimate", "acknowledge", "explain", "contend",
                           "maintain", "assert", "tweet", "recall", "write", "stress", "emphasise", "emphasize"})
 DEMAND_VERBS = frozenset({"call", "appeal", "plead"})  # + "for"/"on": a demand
+DISCLOSE_VERBS = frozenset({"release", "provide", "give", "share", "publish", "disclose", "offer", "reveal"})
+DISCLOSED_NOUNS = frozenset({"detail", "details", "information", "account", "update", "description", "statement"})
 MIN_CONTENT_WORDS = 3  # "pledged to cap", "claims to be": too little to be a statement
 SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list", "case")
 LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
@@ -207,6 +209,12 @@ def subject_of(verb: Word) -> Word | None:
             stray = stray_subject(verb)
             if stray is not None:
                 return stray
+            # "Ukraine's security service, SBU, released ...": a nominal before the verb with no
+            # preposition, labelled oblique, is the subject the parser missed
+            bare = [c for c in verb.children if c.rel in ("obl", "nmod", "obl:npmod") and c.id < verb.id
+                    and not c.kids("case") and c.upos in ("NOUN", "PROPN") and c.lemma not in TIME_WORDS]
+            if bare and not verb.kids("nsubj:pass", "aux:pass"):
+                return bare[-1]
         # a passive agent is introduced by "by" (whatever label the parser gave it)
         agents = [o for o in w.kids("obl") if any(c.lemma == "by" for c in o.kids("case"))]
         passive = bool(w.kids("aux:pass"))  # the tagger's Voice feature is not reliable enough
@@ -451,7 +459,24 @@ def call_for_rule(sent: Sentence):
 RULES = (speech_verb_rule, describe_rule, according_to_rule, reporting_noun_rule, call_for_rule)
 
 
-def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = ()) -> list[Attribution]:
+def disclosure_rule(sent: Sentence, following: Sentence | None, covered) -> Attribution | None:
+    """"The SBU released additional details about the two soldiers. One of them was found without ...":
+    a source releasing details, information or an account, with no content of its own, reports the
+    sentence that follows in the same paragraph (unless that sentence has a cue of its own)."""
+    if following is None:
+        return None
+    for w in sent.words:
+        if w.lemma not in DISCLOSE_VERBS or w.upos != "VERB" or w.kids("ccomp"):
+            continue
+        objs = [o for o in w.kids("obj") if o.lemma in DISCLOSED_NOUNS]
+        subj = subject_of(w)
+        if not objs or subj is None or covered(following):
+            continue
+        return _make(w, following.words, subj, "details", following, 0.5)
+    return None
+
+
+def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = (), text: str = "") -> list[Attribution]:
     """All cue-based attributions of an article, one per (cue, content) pair, in text order."""
     found, seen = [], set()
     for sent in sentences:
@@ -463,6 +488,16 @@ def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = ()) ->
                     continue
                 seen.add(key)
                 found.append(att)
+
+    def covered(s: Sentence) -> bool:
+        return bool(s.quoted) or any(a.start < s.end and a.end > s.start for a in found)
+
+    for sent, nxt in zip(sentences, sentences[1:]):
+        same_paragraph = bool(text) and "\n" not in text[sent.end : nxt.start]
+        att = disclosure_rule(sent, nxt if same_paragraph else None, covered)
+        if att is not None and (att.start, att.end) not in seen:
+            seen.add((att.start, att.end))
+            found.append(att)
     return sorted(found, key=lambda a: (a.start, a.end))
 
 

@@ -174,3 +174,11 @@ def test_surname_shared_by_two_people_is_not_completed():
     text = "Hillary Clinton spoke first. Bill Clinton joined her later.\n\n“We will win this,” Clinton said."
     occ = find(analyse_text(text), "We will win")[0]
     assert occ.entity.name == "Clinton"
+
+
+def test_released_details_report_the_next_sentence():
+    text = ("On Saturday, the agency released additional details about the two soldiers. One of them had no "
+            "identification, while the other carried a Russian military ID card.\n\nThe fighting went on.")
+    (occ,) = analyse_text(text)
+    assert occ.rule == "details" and occ.cue_lemma == "release" and "agency" in occ.speaker_mention
+    assert occ.text.startswith("One of them had no identification")

@@ -75,3 +75,9 @@ def test_thresholds():
     assert not is_variant(60, 0.8, True, 10, a=hundreds, b=thousand)
     assert is_variant(50, 0.65, False, 10, a="care in line with the Geneva Conventions", b="treated under the Geneva Convention")
     assert word_diff("a b c", "a x c") == [("equal", "a"), ("delete", "b"), ("insert", "x"), ("equal", "c")]
+
+
+def test_sbu_documents_account_groups_across_three_outlets(seeds_db):
+    g = group_with(seeds_db, "ID card")
+    assert len({a for _, a, _ in g}) >= 3
+    assert {s for _, _, s in g} == {"Security Service of Ukraine"}
