@@ -1,11 +1,12 @@
-"""Stages 3-4 on one parsed article: extract statements, then attribute them.
+"""Stages 3-4 on one parsed article: extract statements, type them, then attribute them.
 
 Pure: a parsed document in, ``Occurrence`` records out. ``ingest.py`` stores them.
 """
 from __future__ import annotations
 
 from .attribute import ArticleSpeakers, Occurrence, attribute
-from .extract import classify, find_attributions
+from .extract import find_attributions
+from .quotetype import classify
 from .quotemarks import find_quote_spans
 from .syntax import sentences_from_doc
 

@@ -12,26 +12,25 @@ Rules over the dependency parse, each a small function yielding ``Attribution`` 
 - ``describe_rule``: verbs of labelling with an "as" complement ("describing it as a 'bloody mess'").
 - ``according_to_rule``: "according to X, ..." and "per X".
 - ``reporting_noun_rule``: "X's claim that ...".
+- ``call_for_rule``: demands, "called for X", "called on X to Y".
+- ``disclosure_rule``: "X released details about ..." reports the next sentence of the paragraph.
 
-Quotation marks then decide the type: content inside quotation marks is direct, content with a
-quoted fragment is mixed, the rest is indirect. A quotation that resumes right after its cue
-("“A,” Mr. Biden said. “B.”") is one statement with two pieces. Quoted spans that no cue claims become direct
+Quotation marks then decide the type (``quotetype.py``). Quoted spans that no cue claims become direct
 quotations of their own, attributed in ``attribute.py`` (a cue in the same sentence, or the speaker of
 the quotation just before it: a quoted paragraph with no cue continues the previous speaker).
 
 Not handled: cues that are nouns without a "that" clause ("in a statement, ..."), speech reported
-across several sentences without a cue in each, and attributions inside quotations.
+across several sentences without a cue in each (but for released details), and attributions inside
+quotations.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .lexicon import ACCORDING_CASES, REPORTING_NOUNS, REPORTING_VERBS, ROLE_NOUNS, SENTENCE_OPENERS, TIME_WORDS
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
 
-MAX_UNQUOTED_LETTERS = 2
 CLAUSE_TAIL_RELS = ("xcomp", "obj", "obl", "advcl", "ccomp", "dep", "iobj", "nmod", "obl:tmod")
 # cues whose noun-phrase object is almost always a misparsed clause
 CLAUSE_VERBS = frozenset({"say", "add", "claim", "argue", "insist", "note", "warn", "predict", "state",
@@ -499,66 +498,3 @@ def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = (), te
             seen.add((att.start, att.end))
             found.append(att)
     return sorted(found, key=lambda a: (a.start, a.end))
-
-
-def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
-    return max(0, min(a1, b1) - max(a0, b0))
-
-
-def _letters(text: str) -> int:
-    return sum(ch.isalnum() for ch in text)
-
-
-def classify(atts: list[Attribution], spans: list[QuoteSpan], text: str) -> list[QuoteSpan]:
-    """Set each attribution's type from the quotation marks; return the quoted spans no cue claims.
-
-    Innermost attributions claim the quoted spans they overlap first. Content that is all quoted
-    (but for a stray letter or two the parser put outside the marks) is direct and becomes exactly the quoted pieces (a quotation may run over several
-    sentences, or be split by its cue: "“A,” he said, “B.”"); content holding a quoted fragment is mixed.
-    """
-    claimed: set[int] = set()
-    for att in sorted(atts, key=lambda a: a.end - a.start):
-        qs = [
-            (i, q) for i, q in enumerate(spans)
-            if i not in claimed and _overlap(att.start, att.end, q.start, q.end) > 0
-            and not (att.cue is not None and q.start <= att.cue.start < q.end)
-        ]
-        if not qs:
-            continue
-        claimed.update(i for i, _ in qs)
-        quoted = sum(_letters(text[max(att.start, q.start) : min(att.end, q.end)]) for _, q in qs)
-        if quoted >= _letters(text[att.start : att.end]) - MAX_UNQUOTED_LETTERS:
-            att.type = "direct"
-            att.pieces = [(q.start, q.end) for _, q in qs]
-            att.start, att.end = qs[0][1].start, qs[-1][1].end
-        else:
-            att.type = "mixed"
-    _join_split_quotes(atts, spans, claimed, text)
-    return [q for i, q in enumerate(spans) if i not in claimed]
-
-
-MAX_SPLIT_GAP_WORDS = 6
-
-
-def _join_split_quotes(atts: list[Attribution], spans: list[QuoteSpan], claimed: set[int], text: str) -> None:
-    """“A,” Mr. Biden said. “B.”: the quotation resumes right after its cue, so B is part of the same
-    statement (one occurrence with two pieces), unless B has a cue of its own (“B,” she added)."""
-    for att in sorted(atts, key=lambda a: a.start):
-        if att.type != "direct" or att.cue is None or att.cue.start < att.end:
-            continue
-        nxt = next((i for i, q in enumerate(spans) if q.start > att.cue.end), None)
-        if nxt is None or nxt in claimed:
-            continue
-        q = spans[nxt]
-        gap = text[att.cue.end : q.start]
-        sent_end = att.cue.sent.end
-        # the cue's sentence ends and the next one opens with the quotation (“A,” said X, an economist at Y. “B.”)
-        opens_next = sent_end <= q.start and not re.search(r"\w", text[sent_end : q.start])
-        if "\n" in gap or (len(re.findall(r"\w+", gap)) > MAX_SPLIT_GAP_WORDS and not opens_next):
-            continue
-        after = text[q.end : q.end + 3].lstrip("”\"'’» ")
-        if text[q.start : q.end].rstrip().endswith(",") or after.startswith((",", "—", "–")):
-            continue  # “B,” she added: its own cue follows
-        claimed.add(nxt)
-        att.pieces.append((q.start, q.end))
-        att.end = q.end
