@@ -308,10 +308,16 @@ def same_org(a: str, b: str) -> bool:
 def attribute(text: str, sentences: list[Sentence], atts: list[Attribution], unclaimed: list[QuoteSpan]) -> list[Occurrence]:
     """Speakers for all statements of one article, in text order."""
     speakers = ArticleSpeakers(text, sentences)
+    turns = transcript_turns(text)
+    unclaimed = [q for q in unclaimed if not any(q.start < end and q.end > start for start, end, _ in turns)]
     items = [("att", a.start, a) for a in atts] + [("quote", q.start, q) for q in unclaimed]
+    items += [("turn", start, (start, end, label)) for start, end, label in turns]
     out: list[Occurrence] = []
     for kind, _, item in sorted(items, key=lambda x: x[1]):
-        occ = _from_attribution(item, speakers) if kind == "att" else _from_quote(item, speakers, sentences, out)
+        if kind == "turn":
+            occ = _from_turn(item, speakers)
+        else:
+            occ = _from_attribution(item, speakers) if kind == "att" else _from_quote(item, speakers, sentences, out)
         if occ is None:
             continue
         if out and _resumes(out[-1], occ, text):
@@ -322,6 +328,37 @@ def attribute(text: str, sentences: list[Sentence], atts: list[Attribution], unc
         out.append(occ)
     speakers.complete_surnames()
     return out
+
+
+TRANSCRIPT_LABEL = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):[ \t]+(\S.*)$", re.M)
+NOT_SPEAKER_LABELS = frozenset({"UPDATE", "WATCH", "READ", "RELATED", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE",
+                                "CORRECTION", "BREAKING", "PHOTO", "PHOTOS", "VIDEO", "ADVERTISEMENT", "SOURCE",
+                                "SOURCES", "CLICK", "LISTEN", "MORE", "SEE", "ALSO", "FILE", "AP", "CNN", "WASHINGTON"})
+
+
+def transcript_turns(text: str) -> list[tuple[int, int, str]]:
+    """Turns of an interview or debate transcript: paragraphs opening with a speaker label in
+    capitals ("PENCE: Well, look, ..."), as (start, end, label). An article needs two such turns
+    before any counts, so a lone "UPDATE:" or dateline never does."""
+    turns = []
+    for m in TRANSCRIPT_LABEL.finditer(text):
+        label = m.group(1)
+        if label.rstrip(".") in NOT_SPEAKER_LABELS or sum(ch.isalpha() for ch in label) < 2:
+            continue
+        start, end = m.start(2), m.end(2)
+        while end > start and text[end - 1] in "\"” \t":
+            end -= 1
+        turns.append((start, end, label))
+    return turns if len(turns) >= 2 else []
+
+
+def _from_turn(turn: tuple[int, int, str], speakers: ArticleSpeakers) -> Occurrence:
+    start, end, label = turn
+    name = " ".join(w.capitalize() for w in label.split())  # "PENCE" joins "Gov. Mike Pence" in the article
+    kind = names.kind_of(name, head_upos="PROPN")
+    entity = speakers.named(name, kind if kind in ("person", "organisation", "group") else "person", None, start)
+    body = speakers.text[start:end]
+    return Occurrence("direct", body, start, end, None, None, label, entity, body[:500], 0.8, "transcript")
 
 
 def _resumes(prev: Occurrence, occ: Occurrence, text: str) -> bool:

@@ -182,3 +182,14 @@ def test_released_details_report_the_next_sentence():
     (occ,) = analyse_text(text)
     assert occ.rule == "details" and occ.cue_lemma == "release" and "agency" in occ.speaker_mention
     assert occ.text.startswith("One of them had no identification")
+
+
+def test_transcript_turns_belong_to_their_labels():
+    text = ("Mike Pence spoke to Fox News Sunday.\n\nPartial transcript as follows:\n\n"
+            "\"WALLACE: Will Gennifer Flowers actually be there tomorrow night?\n\n"
+            "\"PENCE: Gennifer Flowers will not be attending the debate tomorrow night.\n\n"
+            "UPDATE: This story has been updated.")
+    occs = analyse_text(text)
+    turns = [(o.speaker_mention, o.entity.name, o.text) for o in occs if o.rule == "transcript"]
+    assert turns == [("WALLACE", "Wallace", "Will Gennifer Flowers actually be there tomorrow night?"),
+                     ("PENCE", "Mike Pence", "Gennifer Flowers will not be attending the debate tomorrow night.")]
