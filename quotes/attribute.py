@@ -151,6 +151,11 @@ class ArticleSpeakers:
         self.history.append((pos, entity))
         return entity
 
+    def labelled(self, name: str, pos: int) -> Entity:
+        """A speaker named by a label rather than a parse (a transcript turn, a dash signature)."""
+        kind = names.kind_of(name, head_upos="PROPN")
+        return self.named(name, kind if kind in ("person", "organisation", "group") else "person", None, pos)
+
     def _new(self, name: str, kind: str) -> Entity:
         e = Entity(name, kind)
         if kind == "organisation" and names.is_acronym(name) and name in self.acronyms:
@@ -355,8 +360,7 @@ def transcript_turns(text: str) -> list[tuple[int, int, str]]:
 def _from_turn(turn: tuple[int, int, str], speakers: ArticleSpeakers) -> Occurrence:
     start, end, label = turn
     name = " ".join(w.capitalize() for w in label.split())  # "PENCE" joins "Gov. Mike Pence" in the article
-    kind = names.kind_of(name, head_upos="PROPN")
-    entity = speakers.named(name, kind if kind in ("person", "organisation", "group") else "person", None, start)
+    entity = speakers.labelled(name, start)
     body = speakers.text[start:end]
     return Occurrence("direct", body, start, end, None, None, label, entity, body[:500], 0.8, "transcript")
 
@@ -404,8 +408,7 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
     if signed:
         # “...” ― Azucena Gonzàlez: a quotation signed with a dash (reader voices, pull quotes, epigraphs)
         mention = signed.group(1)
-        kind = names.kind_of(mention, head_upos="PROPN")
-        entity = speakers.named(mention, kind if kind in ("person", "organisation", "group") else "person", None, signed.start(1))
+        entity = speakers.labelled(mention, signed.start(1))
         return Occurrence("direct", q.text(text), q.start, q.end, None, None, mention, entity, sent_text, 0.7, "signed")
     found = cue_for_quote(q, sentences)
     if found is not None:
