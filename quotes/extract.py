@@ -103,10 +103,16 @@ def speaker_words(head: Word) -> list[Word]:
     while lo - 1 in ids and sent_words[lo - 2].text not in (",", "(", ")", ";", "—", "–"):
         lo -= 1
     # "Ukrainian President Volodymyr Zelensky" misparsed as several subjects of one verb: take them all
+    # (across a hyphen too: "Mr. Holtz-Eakin" as subjects "Mr. Holtz" and "Eakin")
     while lo > 1:
         prev = sent_words[lo - 2]
+        hyphen = prev.text in ("-", "‐") and lo > 2 and prev.end == sent_words[lo - 1].start
+        if hyphen:
+            prev = sent_words[lo - 3]
+            while prev.head not in (head.head, 0) and prev.parent is not None and prev.parent.id < lo:
+                prev = prev.parent
         if prev.head == head.head and prev.deprel == head.deprel and prev.upos in ("PROPN", "NOUN", "ADJ"):
-            words = prev.subtree() + words
+            words = prev.subtree() + ([sent_words[lo - 2]] if hyphen else []) + words
             lo = min(x.id for x in prev.subtree())
         else:
             break
@@ -145,11 +151,12 @@ def _quoted_apart(word: Word, cue: Word) -> bool:
 
 
 def inverted_subject(verb: Word, content: list[Word]) -> Word | None:
-    """In "“...,” informs the SSU" the parser may label the speaker an object: take a nominal after the cue."""
+    """In "“...,” informs the SSU" the parser may label the speaker an object (or worse: "says
+    Zelensky" with the name as punctuation): take a nominal after the cue."""
     if not content or content[0].id > verb.id:
         return None
-    after = [c for c in verb.kids("obj", "nsubj", "iobj") if c.id > verb.id and c.upos in ("PROPN", "NOUN")
-             and c.lemma not in TIME_WORDS]
+    after = [c for c in verb.kids("obj", "nsubj", "iobj", "punct", "dep", "appos", "flat") if c.id > verb.id
+             and c.upos in ("PROPN", "NOUN") and c.lemma not in TIME_WORDS]
     return after[0] if after else None
 
 
@@ -210,8 +217,10 @@ def subject_of(verb: Word) -> Word | None:
                 return stray
             # "Ukraine's security service, SBU, released ...": a nominal before the verb with no
             # preposition, labelled oblique, is the subject the parser missed
-            bare = [c for c in verb.children if c.rel in ("obl", "nmod", "obl:npmod") and c.id < verb.id
-                    and not c.kids("case") and c.upos in ("NOUN", "PROPN") and c.lemma not in TIME_WORDS]
+            # (also coordinated onto a date: "On Saturday, Ukraine's security service, SBU, released")
+            obls = [c for c in verb.children if c.rel in ("obl", "nmod", "obl:npmod") and c.id < verb.id]
+            bare = [c for o in obls for c in [o, *o.kids("conj")]
+                    if not c.kids("case") and c.upos in ("NOUN", "PROPN") and c.lemma not in TIME_WORDS]
             if bare and not verb.kids("nsubj:pass", "aux:pass"):
                 return bare[-1]
         # a passive agent is introduced by "by" (whatever label the parser gave it)
@@ -335,7 +344,7 @@ def speech_verb_rule(sent: Sentence):
         quoted_para = [p for p in para if p.id < w.id]
         # "..., Kirby mentioned" is parataxis in UD; the parser often says conj (no coordinator)
         # (a finite cue with a speaker of its own after a comma, not "..., indicating that ...")
-        trailing_conj = (w.rel == "conj" and w.parent is not None and w.parent.id < w.id and not w.kids("cc")
+        trailing_conj = (w.rel in ("conj", "advcl") and w.parent is not None and w.parent.id < w.id and not w.kids("cc")
                          and w.xpos != "VBG" and not w.kids("mark") and has_own_subject(w)
                          and w.id > 1 and any(x.text == "," for x in w.sent.words[w.parent.id : w.id - 1]))
         if (w.deprel == "parataxis" or trailing_conj) and w.parent is not None:
