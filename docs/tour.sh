@@ -21,7 +21,7 @@ cmd "Machine-readable output (json, jsonl, csv, tsv)" $Q who-said --format json 
 cmd "Export every occurrence" $Q export --format csv
 cmd "Canonical speakers" $Q speakers
 cmd "One speaker, with aliases and where each was seen" $Q speakers show Zelensky
-cmd "Correct a speaker: rename (the name is kept on re-ingest)" $Q speakers rename Yusov "Andrii Yusov"
+cmd "Correct a speaker: rename (the name is kept on re-ingest)" $Q speakers rename "Andriy Sybiga" "Andrii Sybiha"
 cmd "Merge two speakers (here: the country standing for its intelligence service)" $Q speakers merge "South Korea" "National Intelligence Service (South Korea)"
 cmd "Split an alias off a speaker" $Q speakers split "Security Service of Ukraine" "the agency" --as "SBU (as 'the agency')"
 cmd "The same statement across outlets" $Q variants --min-outlets 2
