@@ -388,6 +388,8 @@ def according_to_rule(sent: Sentence):
         if w.lower_text == "according" and w.rel in ("advcl", "acl", "obl") and w.parent is not None:
             # "according" parsed as a verb with "to X" as its oblique
             to = [o for o in w.kids("obl", "nmod") if any(c.lower_text == "to" for c in o.kids("case"))]
+            if not to and any(c.lower_text == "to" for c in w.kids("fixed")):
+                to = [x for x in [_phrase_after(w)] if x is not None]  # "to" fixed to it, X hung on the clause
             if not to:
                 continue
             source, host = to[0], w.parent
