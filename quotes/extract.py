@@ -425,7 +425,7 @@ def _phrase_after(case: Word) -> Word | None:
     """The head of the noun phrase right after "according to"/"per" (up to a comma or a verb)."""
     words = case.sent.words
     start = case.id  # index of the next word
-    while start < len(words) and words[start].lower_text in ("to",):
+    while start < len(words) and words[start].lower_text == "to":
         start += 1
     window = []
     for x in words[start:]:

@@ -157,17 +157,22 @@ def group_article(s: Session, article: Article) -> None:
     index = {o.id: k for k, o in enumerate(others)}
     touched = set()
 
-    def linked(a, b, sem: float) -> bool:
+    def linked(a, b, sem: float, lex: float) -> bool:
         same = could_be_same_speaker(a.speaker_id, b.speaker_id, kinds)
         n = min(len(words(a.text)), len(words(b.text)))
-        return is_variant(lexical(a.text, b.text), sem, same, n, a=a.text, b=b.text, common=common)
+        return is_variant(lex, sem, same, n, a=a.text, b=b.text, common=common)
 
     def members(cluster) -> list:
         kind, key = cluster
         return [others[index[key]]] if kind == "quote" else [o for o in others if group_of[o.id] == key]
 
     for i, q in enumerate(new):
-        hits = {o.id for o, sem in zip(others, sims[i]) if linked(q, o, float(sem))}
+        # link strength of each match: semantic and lexical similarity together (either alone ties too often)
+        hits = {}
+        for o, sem in zip(others, sims[i]):
+            lex = lexical(q.text, o.text)
+            if linked(q, o, float(sem), lex):
+                hits[o.id] = float(sem) + lex / 100
         if not hits:
             continue
         clusters = {("group", group_of[h]) if group_of[h] is not None else ("quote", h) for h in hits}
@@ -176,8 +181,7 @@ def group_article(s: Session, article: Article) -> None:
             ms = members(c)
             share = sum(m.id in hits for m in ms) / len(ms)
             if share > MIN_LINKAGE:
-                # link strength: semantic and lexical similarity together (either alone ties too often)
-                best = max(float(sims[i][index[m.id]]) + lexical(q.text, m.text) / 100 for m in ms if m.id in hits)
+                best = max(hits[m.id] for m in ms if m.id in hits)
                 scored.append((share, best, -min(m.id for m in ms), c))
         if not scored:
             continue
@@ -186,7 +190,8 @@ def group_article(s: Session, article: Article) -> None:
         for *_, c in scored[1:]:
             ms, tm = members(c), [o for o in others if group_of[o.id] == target.id]
             pairs = [(a, b) for a in ms for b in tm if a.article_id != b.article_id]
-            if pairs and sum(linked(a, b, float(matrix[index[a.id]] @ matrix[index[b.id]])) for a, b in pairs) / len(pairs) > MIN_LINKAGE:
+            agree = sum(linked(a, b, float(matrix[index[a.id]] @ matrix[index[b.id]]), lexical(a.text, b.text)) for a, b in pairs)
+            if pairs and agree / len(pairs) > MIN_LINKAGE:
                 for m in ms:
                     group_of[m.id] = target.id
                     s.get(Quote, m.id).variant_id = target.id
