@@ -58,7 +58,13 @@ def main() -> None:
     docs = [json.loads(l) for l in a.gold.open()][: a.limit]
     tp = fp = fn = att = shown = 0
     per_type, per_hit, fp_rules = Counter(), Counter(), Counter()
-    for d, (text, doc) in zip(docs, cached_docs(docs, a.cache / a.gold.stem)):
+    import hashlib
+
+    from quotes.parse import find_models, models_dir
+
+    # parses are only valid for the models that made them: one cache folder per model set
+    version = hashlib.sha1(find_models(models_dir()).version.encode()).hexdigest()[:10]
+    for d, (text, doc) in zip(docs, cached_docs(docs, a.cache / version / a.gold.stem)):
         preds = analyse(text, doc)
         golds = [q for q in d["quotes"] if q.get("text")]
         pairs = sorted(((sc.dice(g["text"], p.text), gi, pi) for gi, g in enumerate(golds) for pi, p in enumerate(preds)), reverse=True)

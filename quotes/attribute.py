@@ -248,7 +248,12 @@ class ArticleSpeakers:
         upos = head.upos
         if upos == "NOUN" and head.text[:1].isupper() and head.id > 1 and not det:
             upos = "PROPN"  # a capitalised noun inside a sentence is a name the tagger missed
-        kind = names.kind_of(mention, head_upos=upos, head_lemma=head.lemma, determiner=det)
+        head_lemma = head.lemma
+        named = [c for c in head.kids("flat", "appos") if c.upos == "PROPN" and c.id > head.id and c.text[:1].isupper()]
+        if upos == "NOUN" and not det and named:
+            # "City engineer Maria Lopez": a role noun the parser made the head, the name hung on it
+            upos, head_lemma = "PROPN", named[-1].lemma
+        kind = names.kind_of(mention, head_upos=upos, head_lemma=head_lemma, determiner=det)
         ids = {w.id for w in words}
         if kind != "pronoun" and any(c.id in ids and c.kids("cc") for c in head.kids("conj")):
             kind = "group"  # "Ukraine and its allies", "the White House and the Pentagon": several sources speaking as one

@@ -92,9 +92,19 @@ def contiguous_side(words: list[Word], anchor: Word, cue: Word) -> list[Word]:
     return [w for w in words if w.id < cue.id]
 
 
+def close_name(head: Word, child: Word) -> bool:
+    """An "apposition" with nothing between it and its head is the name itself: "Republican nominee
+    Donald Trump", "City engineer Maria Lopez" (a real apposition is set off by a comma or a bracket)."""
+    if child.rel != "appos" or child.upos != "PROPN" or child.id < head.id:
+        return False
+    first = min(w.id for w in child.subtree())
+    between = head.sent.words[head.id : first - 1]
+    return not any(w.upos == "PUNCT" for w in between)
+
+
 def speaker_words(head: Word) -> list[Word]:
     """The speaker noun phrase: the head with its modifiers, without relative clauses or appositions."""
-    skip = [c for c in head.children if c.rel in SPEAKER_SKIP_RELS or _temporal(c)]
+    skip = [c for c in head.children if (c.rel in SPEAKER_SKIP_RELS and not close_name(head, c)) or _temporal(c)]
     words = head.subtree(skip=skip)
     # a comma or a parenthesis ends the phrase: what follows is an apposition or a list the parser attached loosely
     ids = {w.id for w in words}
@@ -250,7 +260,7 @@ def _make(cue, content_words, speaker_head, rule, sent, confidence=0.9) -> Attri
     speaker = speaker_words(speaker_head) if speaker_head is not None else []
     desc = None
     if speaker_head is not None:
-        appos = speaker_head.kids("appos")
+        appos = [c for c in speaker_head.kids("appos") if not close_name(speaker_head, c)]
         if appos:
             words = trim([w for w in appos[0].subtree() if w.text not in "()"])
             desc = " ".join(w.text for w in words) or None

@@ -122,7 +122,11 @@ def is_variant(lex: float, sem: float, same_speaker: bool, n_words: int, *, a: s
     if fa and fb and not fa & fb:
         return False
     lex_min, sem_min = thresholds(same_speaker)
-    if not same_speaker and anchors(a) & anchors(b) - common:
+    if bool(fa) != bool(fb):
+        # only one side gives a figure: "a few hundred troops ... killed or injured" and "capturing
+        # the first soldiers" share names and a topic, not a claim; only a close paraphrase counts
+        sem_min = max(sem_min, SEMANTIC_OTHER_SPEAKER)
+    elif not same_speaker and anchors(a) & anchors(b) - common:
         sem_min = SEMANTIC_OTHER_SPEAKER_ANCHORED
     return lex >= lex_min or sem >= sem_min
 

@@ -23,7 +23,7 @@ CASES = [
     ("mixed-ccomp", "The NIS told reporters it had “confirmed the capture of two soldiers in Kursk.”", "mixed", "NIS", "tell", "confirmed the capture"),
     ("headline-says", "Ukraine captures two North Korean soldiers, says Zelensky", "indirect", "Zelensky", "say", "Ukraine captures two North Korean soldiers"),
     pytest.param("passive-agent", "It was reported by the General Staff that thirteen soldiers were killed.", "indirect",
-                 "General Staff", "report", "thirteen soldiers were killed", marks=MODEL_MISS),
+                 "General Staff", "report", "thirteen soldiers were killed"),
     ("claim-xcomp", "The prisoner claimed to be a rifleman in the North Korean army.", "indirect", "prisoner", "claim", "to be a rifleman"),
     ("straight-quotes", '"The world needs to know what is happening," he said.', "direct", "he", "say", "The world needs to know what is happening"),
     ("guillemets", "«Nous allons gagner la guerre», the president said.", "direct", "president", "say", "Nous allons gagner"),
