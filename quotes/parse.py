@@ -99,7 +99,7 @@ def packaged_transformer_path(name: str) -> Path:
         module = importlib.import_module(package)
     except ImportError as e:
         raise ModelsMissing(f"the models use {name!r}: install {package.replace('_', '-')} (pip install {package.replace('_', '-')})") from e
-    return Path(module.__file__).parent / "model"
+    return Path(module.get_model_path())  # the wheel's own accessor, as quotes.variants uses it
 
 
 def foundation_cache(models: ModelSet):
