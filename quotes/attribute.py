@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from . import names
 from .lexicon import REPORTING_VERBS, TIME_WORDS
-from .extract import Attribution, inverted_subject, is_cue_verb, speaker_words, subject_of, trim
+from .extract import Attribution, close_name, inverted_subject, is_cue_verb, speaker_words, subject_of, trim
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
 
@@ -249,7 +249,9 @@ class ArticleSpeakers:
         if upos == "NOUN" and head.text[:1].isupper() and head.id > 1 and not det:
             upos = "PROPN"  # a capitalised noun inside a sentence is a name the tagger missed
         head_lemma = head.lemma
-        named = [c for c in head.kids("flat", "appos") if c.upos == "PROPN" and c.id > head.id and c.text[:1].isupper()]
+        # (an apposition only when close_name keeps it in the mention; set off by a comma it is a description)
+        named = [c for c in head.kids("flat", "appos") if c.upos == "PROPN" and c.id > head.id and c.text[:1].isupper()
+                 and (c.rel == "flat" or close_name(head, c))]
         if upos == "NOUN" and not det and named:
             # "City engineer Maria Lopez": a role noun the parser made the head, the name hung on it
             upos, head_lemma = "PROPN", named[-1].lemma

