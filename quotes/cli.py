@@ -63,8 +63,8 @@ def cli(ctx, db, models):
 @click.option("--url", help="URL for every article read.")
 @click.option("--published", help="Publication date for every article read (ISO 8601).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, envvar="QUOTES_WORKERS", show_envvar=True,
-              help="Processes that parse in parallel, each with its own pipeline. Default: 1 on a machine "
-                   "of up to 2 cores (measured faster there), else the number of cores.")
+              help="Processes that parse in parallel, each with its own pipeline (about 1 GB each). "
+                   "Default: the number of cores; 1 parses in this process.")
 @click.option("--device", default=None, envvar="QUOTES_DEVICE", show_envvar=True,
               help="Where the models run: cpu, cuda, cuda:N. Default: a CUDA GPU when there is one, else cpu.")
 @click.option("--silent", is_flag=True, help="No progress bar and no summary.")

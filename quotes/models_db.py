@@ -44,6 +44,7 @@ class Speaker(Base):
     match_key: Mapped[str | None] = mapped_column(Text, index=True)
     locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     aliases: Mapped[list["SpeakerAlias"]] = relationship(back_populates="speaker", cascade="all, delete-orphan")
+    keys: Mapped[list["SpeakerKey"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
 
 class SpeakerAlias(Base):
@@ -56,6 +57,16 @@ class SpeakerAlias(Base):
     alias: Mapped[str] = mapped_column(Text)
     count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     speaker: Mapped[Speaker] = relationship(back_populates="aliases")
+
+
+class SpeakerKey(Base):
+    """A key under which speaker resolution finds a named speaker by index instead of by scanning:
+    ``a:`` an alias or name form, ``p:`` a person's folded surname, ``p2:`` its first two letters,
+    ``oh:`` an organisation's head word, ``oc:`` its core words. Kept in step by quotes/speakers.py."""
+
+    __tablename__ = "speaker_keys"
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
 
 
 class VariantGroup(Base):

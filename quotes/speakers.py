@@ -18,12 +18,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from . import names
 from .attribute import Entity, same_org
-from .models_db import Speaker, SpeakerAlias
+from .models_db import Speaker, SpeakerAlias, SpeakerKey
 
 ALIASES_FILE = Path(__file__).parent / "data" / "aliases.json"
 NAMED_KINDS = ("person", "organisation", "group")
@@ -60,18 +60,66 @@ def match_key(name: str, kind: str) -> str:
     return f"{kind}:{alias_key(name)}"
 
 
+def keys_of(name: str, kind: str, aliases: list[str]) -> set[str]:
+    """The index keys of a speaker (see ``models_db.SpeakerKey``); none for unnamed sources.
+
+    Every speaker a resolution rule below can return carries a key the rule looks up: an exact form
+    (``a:``), a person's surname (``p:``, and ``p2:`` for the near-spellings Jaro-Winkler accepts,
+    which share their first two letters), an organisation's head word or core words (``oh:``,
+    ``oc:``; ``same_org`` needs one or the other to agree)."""
+    if kind not in NAMED_KINDS:
+        return set()
+    forms = [name, *aliases]
+    keys = {"a:" + alias_key(f) for f in forms}
+    if kind == "person":
+        last = names.person_key(name)[1]
+        if last:
+            keys |= {"p:" + last, "p2:" + last[:2]}
+    else:
+        for f in forms:
+            if names.is_acronym(f):
+                continue
+            keys |= _org_keys(f)
+    return keys
+
+
+def _org_keys(form: str) -> set[str]:
+    toks = names.tokens(form)
+    core = names.org_key(form)[1]
+    return ({"oh:" + toks[-1].lower()} if toks else set()) | ({"oc:" + " ".join(sorted(core))} if core else set())
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_keys(session: Session, _context, _instances) -> None:
+    """Recompute the keys of every speaker whose name, kind or aliases change, whichever code path
+    changes them (resolution, merge, split, rename), in the same flush."""
+    touched = {o for o in list(session.new) + list(session.dirty) if isinstance(o, Speaker)}
+    touched |= {o.speaker for o in list(session.new) + list(session.dirty)
+                if isinstance(o, SpeakerAlias) and o.speaker is not None}
+    with session.no_autoflush:
+        for sp in touched:
+            if sp in session.deleted:
+                continue
+            want = keys_of(sp.name, sp.kind, [a.alias for a in sp.aliases])
+            have = {k.key: k for k in sp.keys}
+            for key in have.keys() - want:
+                sp.keys.remove(have[key])
+            sp.keys.extend(SpeakerKey(key=key) for key in sorted(want - have.keys()))
+
+
 class SpeakerIndex:
-    """The canonical speakers of a database, loaded once per ingest and updated as it goes."""
+    """Resolves one article's entities to the canonical speakers of the database by indexed keys
+    (``speaker_keys``): the cost of a lookup does not grow with the number of speakers stored."""
 
     def __init__(self, session: Session):
         self.session = session
         self.curated = curated_aliases(os.environ.get("QUOTES_ALIASES"))
-        self.speakers: list[Speaker] = list(session.scalars(select(Speaker).where(Speaker.kind.in_(NAMED_KINDS))))
-        self.by_alias: dict[str, Speaker] = {}
-        for sp in self.speakers:
-            for a in sp.aliases:
-                self.by_alias.setdefault(alias_key(a.alias), sp)
-            self.by_alias.setdefault(alias_key(sp.name), sp)
+        self.local: dict[str, Speaker] = {}  # forms resolved in this article, after the stored aliases
+
+    def _holding(self, key: str, kinds=NAMED_KINDS) -> list[Speaker]:
+        """Named speakers holding an index key, oldest first."""
+        return list(self.session.scalars(
+            select(Speaker).join(SpeakerKey).where(SpeakerKey.key == key, Speaker.kind.in_(kinds)).order_by(Speaker.id)))
 
     def resolve(self, entity: Entity, acronyms: dict[str, str]) -> Speaker:
         """The canonical speaker for an article's entity (created when none matches)."""
@@ -87,13 +135,19 @@ class SpeakerIndex:
             sp.description = entity.description
         if entity.kind == "person" and not sp.locked and len(entity.name.split()) > len(sp.name.split()):
             sp.name = entity.name
+            sp.match_key = match_key(sp.name, sp.kind)
         for form in forms:
-            self.by_alias.setdefault(alias_key(form), sp)
+            self.local.setdefault(alias_key(form), sp)
         return sp
+
+    def _by_name(self, name: str) -> Speaker | None:
+        key = alias_key(name)
+        stored = self._holding("a:" + key)
+        return stored[0] if stored else self.local.get(key)
 
     def _by_alias(self, forms) -> Speaker | None:
         for f in forms:
-            sp = self.by_alias.get(alias_key(f))
+            sp = self._by_name(f)
             if sp is not None:
                 return sp
         return None
@@ -103,19 +157,19 @@ class SpeakerIndex:
             hit = self.curated.get(alias_key(f))
             if hit:
                 name, kind = hit
-                return self.by_alias.get(alias_key(name)) or self._create(name, kind, None)
+                return self._by_name(name) or self._create(name, kind, None)
         return None
 
     def _person(self, entity: Entity) -> Speaker | None:
         first, last = names.person_key(entity.name)
         if not last:
             return None
-        same_last = [sp for sp in self.speakers if sp.kind == "person" and names.person_key(sp.name)[1] == last]
-        if not same_last:
+        same_last = self._holding("p:" + last, ("person",))
+        if not same_last and len(last) >= 6:
             from rapidfuzz.distance import JaroWinkler
 
-            same_last = [sp for sp in self.speakers if sp.kind == "person" and len(last) >= 6
-                         and JaroWinkler.similarity(names.person_key(sp.name)[1], last) >= 0.95]
+            same_last = [sp for sp in self._holding("p2:" + last[:2], ("person",))
+                         if JaroWinkler.similarity(names.person_key(sp.name)[1], last) >= 0.95]
         if first:
             exact = [sp for sp in same_last if names.person_key(sp.name)[0] == first]
             if exact:
@@ -132,9 +186,9 @@ class SpeakerIndex:
     def _organisation(self, entity: Entity, acronyms: dict[str, str]) -> Speaker | None:
         forms = [f for f in [entity.name, *entity.mentions] if not names.is_acronym(f)]
         forms += [acronyms[a] for a in entity.acronyms if a in acronyms]
-        for sp in self.speakers:
-            if sp.kind not in ("organisation", "group"):
-                continue
+        keys = sorted({k for f in forms for k in _org_keys(f)})
+        candidates = {sp.id: sp for k in keys for sp in self._holding(k, ("organisation", "group"))}
+        for _, sp in sorted(candidates.items()):
             known = [sp.name, *(a.alias for a in sp.aliases)]
             if any(same_org(f, k) for f in forms for k in known if not names.is_acronym(k)):
                 return sp
@@ -144,8 +198,7 @@ class SpeakerIndex:
         sp = Speaker(name=name, kind=kind, description=description, match_key=match_key(name, kind))
         self.session.add(sp)
         if kind in NAMED_KINDS:
-            self.speakers.append(sp)
-            self.by_alias.setdefault(alias_key(name), sp)
+            self.local.setdefault(alias_key(name), sp)
         return sp
 
 

@@ -4,7 +4,8 @@
 per text: the parse as CoNLL-U, the attributed statements, the acronyms the article defines, the
 sentence vectors of its statements (for variant grouping) and the seconds each stage took.
 
-With ``workers=1`` everything runs in this process. With more, each worker process builds its own
+With ``workers=1``, or when the input fits in one batch, everything runs in this process. With more,
+each worker process builds its own
 Stanza pipeline once (torch threads set to its share of the cores) and at most ``workers + 1``
 batches are in flight, so memory stays flat however many articles stream through. Worker
 processes are started with "spawn": forking a process that has already started torch's thread
@@ -12,6 +13,7 @@ pools is unsafe.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from collections import deque
@@ -139,11 +141,16 @@ class Analyser:
             self.pool = None
 
     def map(self, batches: Iterable[list[str]]) -> Iterator[list[Analysed | Failed]]:
-        if self.workers == 1:
+        batches = iter(batches)
+        first = next(batches, None)
+        second = next(batches, None) if first is not None else None
+        if self.workers == 1 or second is None:  # one batch: starting processes would cost more than it saves
+            for texts in (b for b in (first, second) if b is not None):
+                yield analyse_batch(texts, self.models, self.device)
             for texts in batches:
                 yield analyse_batch(texts, self.models, self.device)
             return
-        yield from self._map_parallel(iter(batches))
+        yield from self._map_parallel(itertools.chain([first, second], batches))
 
     def _map_parallel(self, batches: Iterator[list[str]]) -> Iterator[list[Analysed | Failed]]:
         import multiprocessing

@@ -28,7 +28,7 @@ def alembic_config():
     return Config(config_options={"script_location": str(migrations_dir())})
 
 
-TABLES = ("articles", "speakers", "speaker_aliases", "quotes", "variant_groups", "quote_vectors")
+TABLES = ("articles", "speakers", "speaker_aliases", "quotes", "variant_groups", "quote_vectors", "speaker_keys")
 
 
 def counts(db):
@@ -43,15 +43,40 @@ def test_downgrade_and_upgrade_keep_every_row(seeds_copy):
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "upgrade", "head"])
     assert r.exit_code == 0, r.output
-    after = counts(seeds_copy)
-    # quote_vectors is the newest revision's own table: it is dropped on the way down and recomputed on ingest
-    assert {k: v for k, v in after.items() if k != "quote_vectors"} == {k: v for k, v in before.items() if k != "quote_vectors"}
+    assert counts(seeds_copy) == before
+
+
+def speaker_keys(db) -> set:
+    return set(sqlite3.connect(db).execute("select speaker_id, key from speaker_keys"))
+
+
+def test_upgrade_to_0004_computes_the_keys_of_stored_speakers(seeds_copy):
+    """speaker_keys is the newest revision's table: an upgraded database gets the keys of the speakers it
+    already holds (else new mentions would no longer find them), exactly those ingest maintains."""
+    from quotes.speakers import keys_of
+
+    before = speaker_keys(seeds_copy)
+    con = sqlite3.connect(seeds_copy)
+    aliases = {}
+    for sid, alias in con.execute("select speaker_id, alias from speaker_aliases order by id"):
+        aliases.setdefault(sid, []).append(alias)
+    expected = {(sid, k) for sid, name, kind in con.execute("select id, name, kind from speakers")
+                for k in keys_of(name, kind, aliases.get(sid, []))}
+    con.close()
+    assert len(before) > 40 and before == expected
+    for step in (["db", "downgrade", "0003"], ["db", "upgrade", "head"]):
+        r = CliRunner().invoke(cli, ["--db", str(seeds_copy), *step])
+        assert r.exit_code == 0, r.output
+    assert speaker_keys(seeds_copy) == before
 
 
 def test_fts_survives_downgrade_to_0002_and_back(seeds_copy):
     runner = CliRunner()
-    runner.invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "0002"])
-    runner.invoke(cli, ["--db", str(seeds_copy), "db", "upgrade"])
+    r = runner.invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "0002"])
+    assert r.exit_code == 0, r.output
+    assert "quote_vectors" not in {t for (t,) in sqlite3.connect(seeds_copy).execute("select name from sqlite_master")}
+    r = runner.invoke(cli, ["--db", str(seeds_copy), "db", "upgrade"])
+    assert r.exit_code == 0, r.output
     con = sqlite3.connect(seeds_copy)
     n = con.execute("select count(*) from quotes_fts where quotes_fts match 'Geneva'").fetchone()[0]
     assert n >= 2
@@ -86,6 +111,6 @@ def test_every_view_answers(seeds_db):
 def test_db_commands(runner, temp_db):
     assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
     r = runner.invoke(cli, ["db", "current"])
-    assert r.stdout.strip() == "0003"
+    assert r.stdout.strip() == "0004"
     r = runner.invoke(cli, ["db", "history"])
-    assert [l.split()[0] for l in r.stdout.splitlines()] == ["0001", "0002", "0003"]
+    assert [l.split()[0] for l in r.stdout.splitlines()] == ["0001", "0002", "0003", "0004"]

@@ -78,7 +78,7 @@ def test_ingest_search_export_and_migrations_on_postgresql(pg_url):
     assert {h["article"] for h in hits} == {"000_4104acffb22e89e7.txt"}
     rows = json.loads(runner.invoke(cli, ["--db", pg_url, "export", "--format", "json"]).stdout)
     assert len(rows) > 5
-    assert runner.invoke(cli, ["--db", pg_url, "db", "current"]).stdout.strip() == "0003"
+    assert runner.invoke(cli, ["--db", pg_url, "db", "current"]).stdout.strip() == "0004"
     r = runner.invoke(cli, ["--db", pg_url, "db", "downgrade", "-1"])
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, ["--db", pg_url, "db", "upgrade"])

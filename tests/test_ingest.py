@@ -1,0 +1,52 @@
+"""Ingest as a pipeline: worker processes give exactly the in-process result, in input order, and the
+report says where the time went."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SEEDS, quotes_of
+
+from quotes.db import Database
+from quotes.ingest import PARSE_BATCH_ARTICLES, ingest_paths
+
+
+def halves(folder: Path) -> int:
+    """The seed articles cut in two at a line break: more articles than one parse batch."""
+    folder.mkdir()
+    n = 0
+    for path in sorted(SEEDS.glob("*.txt")):
+        paragraphs = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        mid = len(paragraphs) // 2
+        for part, chunk in enumerate((paragraphs[:mid], paragraphs[mid:])):
+            (folder / f"{path.stem}-{part}.txt").write_text("\n\n".join(chunk), encoding="utf-8")
+            n += 1
+    return n
+
+
+def test_two_workers_store_exactly_what_one_process_stores(tmp_path):
+    n = halves(tmp_path / "in")
+    assert n > PARSE_BATCH_ARTICLES  # at least two batches, so the worker pool is used
+    results = {}
+    for workers in (1, 2):
+        db_path = tmp_path / f"w{workers}.db"
+        db = Database(str(db_path))
+        report = ingest_paths(db, [str(tmp_path / "in")], workers=workers)
+        db.close()
+        assert report.new == n and not report.failed
+        assert report.seconds["parse"] > 0 and report.seconds["store"] > 0 and report.seconds["variants"] > 0
+        results[workers] = quotes_of(db_path)
+    assert len(results[1]) > 40
+    assert results[1] == results[2]
+
+
+def test_the_same_text_twice_in_one_run_is_stored_once(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0]).read_text(encoding="utf-8")
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "b.txt").write_text(text.replace("\n\n", "\n\n\n"), encoding="utf-8")  # same words, other spacing
+    db = Database(str(tmp_path / "d.db"))
+    report = ingest_paths(db, [str(folder)], workers=1)
+    db.close()
+    assert (report.new, report.skipped) == (1, 1)
+    assert report.quotes > 5
