@@ -90,6 +90,8 @@ def ingest(ctx, paths, outlet, url, published, workers, device, silent):
         raise click.ClickException(str(e)) from e
     finally:
         db.close()
+    for path, note in report.warnings:
+        click.echo(f"warning: {path}: {note}", err=True)
     for path, reason in report.failed:
         click.echo(f"error: {path}: {reason}", err=True)
     if not silent:

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from .clean import clean_article
 from .db import Database
 from .models_db import Article, Speaker
-from .read import RawArticle, ReadError, iter_paths, read_path
+from .read import RawArticle, ReadFailure, iter_paths, read_items
 from .store import AlreadyStored, Overrides, store_article
 from .workers import Analyser, Failed
 
@@ -38,6 +38,7 @@ class IngestReport:
     quotes: int = 0
     speakers: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # read, but changed on the way (bytes replaced, ...)
     seconds: Counter = field(default_factory=Counter)  # stage -> seconds
 
 
@@ -122,22 +123,29 @@ def _store(db: Database, raw: RawArticle, result, overrides: Overrides, version:
 
 
 def _read(paths: list[str], report: IngestReport, stdin=None) -> Iterator[tuple[RawArticle, str]]:
-    """Every readable article with its cleaned text, one input at a time; unreadable inputs are
-    recorded in the report with their reason."""
-    for path in iter_paths(paths):
+    """Every readable article with its cleaned text, one input at a time; unreadable inputs (and
+    unlistable folders, special files, bad JSONL lines) are recorded in the report with their reason."""
+    walk_failures: list[ReadFailure] = []
+    for path in iter_paths(paths, walk_failures):
+        _note_failures(walk_failures, report)
         t0 = time.perf_counter()
-        try:
-            articles = read_path(path, stdin=stdin)
-        except ReadError as e:
-            report.failed.append((path, str(e)))
-            continue
-        finally:
-            report.seconds["read"] += time.perf_counter() - t0
-        for a in articles:
+        items = read_items(path, stdin=stdin)
+        report.seconds["read"] += time.perf_counter() - t0
+        for item in items:
+            if isinstance(item, ReadFailure):
+                report.failed.append((item.source, item.reason))
+                continue
+            report.warnings.extend((item.source, w) for w in item.warnings)
             t0 = time.perf_counter()
-            text = clean_article(a.text).text
+            text = clean_article(item.text).text
             report.seconds["clean"] += time.perf_counter() - t0
-            yield a, text
+            yield item, text
+    _note_failures(walk_failures, report)
+
+
+def _note_failures(failures: list[ReadFailure], report: IngestReport) -> None:
+    report.failed.extend((f.source, f.reason) for f in failures)
+    failures.clear()
 
 
 def _skip_known(db: Database, articles: Iterable[tuple[RawArticle, str]], report: IngestReport, bar) -> Iterator:

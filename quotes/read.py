@@ -1,16 +1,29 @@
 """Stage 1 of the pipeline: turn files, folders and stdin into ``RawArticle`` records.
 
-Handles .txt (charset detected by charset-normalizer; the first line is the headline when it looks
-like one), .html/.htm (article text and metadata by trafilatura, which drops navigation, link lists
-and sign-up prompts better than anything hand-written), and .jsonl (one article per line).
-Anything else that is text is read as .txt. Unreadable input raises ``ReadError`` with a one-line
-reason; the caller names the file and moves on.
+Handles .txt (the first line is the headline when it looks like one), .html/.htm (article text and
+metadata by trafilatura, which drops navigation, link lists and sign-up prompts better than anything
+hand-written), and .jsonl (one article per line, each line checked on its own). Anything else that
+is text is read as .txt.
+
+Decoding (``decode``): byte-order marks first (UTF-8, UTF-16, UTF-32), UTF-16 without a mark by its
+zero bytes, then UTF-8; UTF-8 with a few stray bytes stays UTF-8 with those replaced (and says so);
+other single-byte text is Windows-1252 when it reads as Western text, else whatever charset
+charset-normalizer finds; mojibake (UTF-8 read as Windows-1252 somewhere upstream: "Moscowâ€™s") is
+repaired by ftfy, and said so.
+
+Only regular files are read (a FIFO or a device among the inputs is refused, never opened for a
+blocking read), with a hard byte cap while reading. ``read_items`` never raises: it returns the
+articles and a ``ReadFailure`` (one-line reason) for each input or JSONL line it could not read, so
+the caller stores the good ones and names the others.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
+import os
 import re
+import stat
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,6 +43,14 @@ class ReadError(Exception):
 
 
 @dataclass
+class ReadFailure:
+    """An input, or one line of a JSONL file, that could not be read; ``reason`` is one line."""
+
+    source: str
+    reason: str
+
+
+@dataclass
 class RawArticle:
     """One article as read: normalised text plus whatever metadata the source carried."""
 
@@ -40,6 +61,7 @@ class RawArticle:
     url: str | None = None
     published: str | None = None
     extra: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what reading changed (bytes replaced, mojibake repaired)
 
     @property
     def key(self) -> str:
@@ -48,70 +70,222 @@ class RawArticle:
         return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
-def iter_paths(paths: list[str]) -> Iterator[str]:
-    """Expand directories recursively (sorted, hidden files skipped); ``-`` stays as stdin."""
+def iter_paths(paths: list[str], failures: list | None = None) -> Iterator[str]:
+    """Expand directories recursively (sorted, hidden files skipped); ``-`` stays as stdin.
+
+    A subfolder that cannot be listed is appended to ``failures`` as a ``ReadFailure``; special files
+    (pipes, devices, sockets) found in a folder are named there too and never opened."""
     for p in paths:
         if p == "-":
             yield p
             continue
         path = Path(p)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    if child.suffix.lower() in KNOWN_SUFFIXES:
-                        yield str(child)
+            yield from sorted(_walk(path, failures))  # names only: the order the old rglob gave
         else:
             yield p
 
 
-def read_path(path: str, *, stdin=None) -> list[RawArticle]:
-    """Read one path (or ``-``) into articles. Raises ReadError with a one-line reason."""
-    if path == "-":
-        data = (stdin or sys.stdin.buffer).read(MAX_BYTES + 1)
-        return [_from_text_bytes(data, "<stdin>")]
-    p = Path(path)
-    if not p.exists():
-        raise ReadError("no such file")
-    if p.is_dir():
-        raise ReadError("is a directory")
-    size = p.stat().st_size
-    if size > MAX_BYTES:
-        raise ReadError(f"too large ({size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB)")
+def _walk(root: Path, failures: list | None) -> Iterator[str]:
+    def unreadable(err: OSError) -> None:
+        if failures is not None:
+            failures.append(ReadFailure(str(err.filename or root), f"cannot list this folder ({err.strerror or err})"))
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            child = Path(folder) / name
+            if name.startswith(".") or child.suffix.lower() not in KNOWN_SUFFIXES:
+                continue
+            try:
+                mode = child.lstat().st_mode if not child.is_symlink() else child.stat().st_mode
+            except OSError as e:
+                if failures is not None:
+                    failures.append(ReadFailure(str(child), e.strerror or str(e)))
+                continue
+            if stat.S_ISREG(mode):
+                yield str(child)
+            elif failures is not None:
+                failures.append(ReadFailure(str(child), f"not a regular file ({_file_kind(mode)}); skipped"))
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def read_items(path: str, *, stdin=None) -> list:
+    """The articles of one path (or ``-``), and a ``ReadFailure`` for whatever could not be read.
+    Never raises for bad input."""
     try:
-        data = p.read_bytes()
+        if path == "-":
+            data = _read_capped(stdin or sys.stdin.buffer)
+            return [_from_text_bytes(data, "<stdin>")]
+        data = _read_regular_file(path)
+        suffix = Path(path).suffix.lower()
+        name = Path(path).name
+        if suffix in JSONL_SUFFIXES:
+            return list(_from_jsonl(data, name))
+        if suffix in HTML_SUFFIXES or _looks_like_html(data):
+            return [_from_html(data, name)]
+        return [_from_text_bytes(data, name)]
+    except ReadError as e:
+        return [ReadFailure(path, str(e))]
+
+
+def read_path(path: str, *, stdin=None) -> list[RawArticle]:
+    """Read one path (or ``-``) into articles. Raises ReadError with the first one-line reason when
+    any part of it cannot be read (``read_items`` keeps the good parts instead)."""
+    items = read_items(path, stdin=stdin)
+    failures = [i for i in items if isinstance(i, ReadFailure)]
+    if failures:
+        f = failures[0]
+        line = f.source.rpartition(":")[2] if f.source != path else ""
+        raise ReadError(f"line {line}: {f.reason}" if line.isdigit() else f.reason)
+    return items
+
+
+def _read_regular_file(path: str) -> bytes:
+    """The bytes of a regular file, at most MAX_BYTES; pipes and devices are refused before any read
+    (opened non-blocking, then checked on the open descriptor, so a swap between check and open
+    cannot make a read hang)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError as e:
+        raise ReadError("no such file") from e
+    except IsADirectoryError as e:
+        raise ReadError("is a directory") from e
     except OSError as e:
         raise ReadError(e.strerror or str(e)) from e
-    suffix = p.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        return list(_from_jsonl(data, p.name))
-    if suffix in HTML_SUFFIXES or _looks_like_html(data):
-        return [_from_html(data, p.name)]
-    return [_from_text_bytes(data, p.name)]
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(f.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReadError("is a directory")
+        if not stat.S_ISREG(mode):
+            raise ReadError(f"not a regular file ({_file_kind(mode)}); skipped")
+        try:
+            return _read_capped(f)
+        except OSError as e:
+            raise ReadError(e.strerror or str(e)) from e
 
 
-def decode(data: bytes) -> str:
-    """Decode bytes to text: UTF-8 first, else the charset charset-normalizer finds.
+def _read_capped(f) -> bytes:
+    """Read at most MAX_BYTES (whatever the file claims its size to be)."""
+    data = f.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ReadError(f"too large (over {MAX_BYTES // 2**20} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
+    return data
 
-    Raises ReadError for binary data (NUL bytes, or no charset that yields mostly printable text).
-    """
+
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+MAX_STRAY_SHARE = 0.001  # UTF-8 with at most this share of invalid bytes (or a handful) stays UTF-8
+MAX_STRAY_BYTES = 8
+WESTERN_MAX_NON_ASCII_LETTERS = 0.3  # French or German text as Windows-1252: well under this share
+
+
+def decode(data: bytes, warnings: list | None = None) -> str:
+    """Decode bytes to text (see the module docstring for the order of evidence).
+
+    Raises ReadError for binary data (NUL bytes outside UTF-16/32, or mostly unprintable text).
+    Appends to ``warnings`` a one-line note of anything changed on the way."""
+    warnings = [] if warnings is None else warnings
     if not data.strip():
         raise ReadError("empty file")
-    if b"\x00" in data[:8192]:
-        raise ReadError("binary data, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=["cp1252", "latin_1", "utf_16", "cp1251", "iso8859_15", "mac_roman"]).best()
-    if best is None:
-        raise ReadError("unknown text encoding (not UTF-8, Windows-1252 or Latin-1)")
-    text = str(best)
+    text = _decode_unicode(data, warnings)
+    if text is None:
+        text = _decode_single_byte(data)
+    text = _repair_mojibake(text, warnings)
+    if not text.strip():
+        raise ReadError("empty file")
     printable = sum(ch.isprintable() or ch.isspace() for ch in text)
     if printable < 0.95 * len(text):
         raise ReadError("binary data, not text")
     return text
+
+
+def _decode_unicode(data: bytes, warnings: list) -> str | None:
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as e:
+                raise ReadError(f"not valid {codec.upper().replace('-SIG', '')} after its byte-order mark") from e
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, errors="replace")
+    if b"\x00" in data[:8192]:
+        raise ReadError("binary data, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    if bad <= max(MAX_STRAY_BYTES, MAX_STRAY_SHARE * len(data)) and _mostly_utf8(data):
+        warnings.append(f"{bad} invalid UTF-8 byte sequence{'s' if bad != 1 else ''} replaced with U+FFFD")
+        return text
+    return None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Valid multi-byte UTF-8 sequences outnumber the invalid bytes (else it is a single-byte charset)."""
+    valid = len(re.findall(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}", data))
+    return valid > 0 or not re.search(rb"[\x80-\xff]", data)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a mark has a zero byte in every other position (Latin script)."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _decode_single_byte(data: bytes) -> str:
+    """Windows-1252 when the text reads as Western (few non-ASCII letters), else charset-normalizer's
+    best guess among common single-byte charsets."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        letters = [ch for ch in text if ch.isalpha()]
+        non_ascii = sum(1 for ch in letters if ord(ch) > 127)
+        if letters and non_ascii <= WESTERN_MAX_NON_ASCII_LETTERS * len(letters):
+            return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["cp1252", "latin_1", "cp1251", "koi8_r", "iso8859_7", "cp1250",
+                                          "iso8859_15", "mac_roman"]).best()
+    if best is None:
+        raise ReadError("unknown text encoding (not UTF-8, UTF-16 or a common single-byte charset)")
+    return str(best)
+
+
+MOJIBAKE = re.compile("[ÂÃâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+
+
+def _repair_mojibake(text: str, warnings: list) -> str:
+    """Text that went through UTF-8 -> Windows-1252 somewhere upstream ("Moscowâ€™s") is put back by
+    ftfy's ``fix_encoding``, which only undoes such round trips."""
+    if not MOJIBAKE.search(text):
+        return text
+    import ftfy
+
+    fixed = ftfy.fix_encoding(text)
+    if fixed != text:
+        warnings.append("mojibake repaired (text had been decoded with the wrong charset before)")
+    return fixed
 
 
 def normalise(text: str) -> str:
@@ -133,10 +307,11 @@ def _check_length(text: str, source: str) -> str:
 def _from_text_bytes(data: bytes, source: str) -> RawArticle:
     if len(data) > MAX_BYTES:
         raise ReadError(f"too large (over {MAX_BYTES // 2**20} MiB)")
-    text = _check_length(normalise(decode(data)), source)
+    warnings: list[str] = []
+    text = _check_length(normalise(decode(data, warnings)), source)
     first, _, _ = text.partition("\n\n")
     title = first if looks_like_headline(first) else None
-    return RawArticle(source=source, text=text, title=title)
+    return RawArticle(source=source, text=text, title=title, warnings=warnings)
 
 
 def looks_like_headline(line: str) -> bool:
@@ -157,7 +332,8 @@ def _looks_like_html(data: bytes) -> bool:
 def _from_html(data: bytes, source: str) -> RawArticle:
     import trafilatura
 
-    html = decode(data)
+    warnings: list[str] = []
+    html = decode(data, warnings)
     extracted = trafilatura.bare_extraction(html, include_comments=False, include_tables=False, with_metadata=True)
     if extracted is None:
         raise ReadError("no article text found in the HTML")
@@ -174,36 +350,52 @@ def _from_html(data: bytes, source: str) -> RawArticle:
         outlet=(meta.get("sitename") or None),
         url=(meta.get("url") or None),
         published=(meta.get("date") or None),
+        warnings=warnings,
     )
 
 
-def _from_jsonl(data: bytes, source: str) -> Iterator[RawArticle]:
-    lines = decode(data).splitlines()
-    articles = []
+JSONL_STRING_FIELDS = ("title", "outlet", "url", "published")
+
+
+def _from_jsonl(data: bytes, source: str) -> Iterator:
+    """One article per line; a bad line becomes a ``ReadFailure`` naming the line, the others are read."""
+    warnings: list[str] = []
+    lines = decode(data, warnings).splitlines()
+    found = False
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise ReadError(f"line {n}: not valid JSON ({e.msg})") from e
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            raise ReadError(f"line {n}: each line must be an object with a \"text\" string")
+        found = True
         name = f"{source}:{n}"
-        text = _check_length(normalise(obj["text"]), name)
-        title = obj.get("title")
-        if title and not text.startswith(title):
-            text = f"{normalise(title)}\n\n{text}"
-        articles.append(
-            RawArticle(
-                source=str(obj.get("id") or obj.get("doc_id") or name),
-                text=text,
-                title=title,
-                outlet=obj.get("outlet"),
-                url=obj.get("url"),
-                published=obj.get("published"),
-            )
-        )
-    if not articles:
+        try:
+            article = _jsonl_article(line, name)
+        except ReadError as e:
+            yield ReadFailure(name, str(e))
+            continue
+        article.warnings = list(warnings)
+        yield article
+    if not found:
         raise ReadError("empty file")
-    return iter(articles)
+
+
+def _jsonl_article(line: str, name: str) -> RawArticle:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise ReadError(f"not valid JSON ({e.msg})") from e
+    except RecursionError as e:
+        raise ReadError("not valid JSON (nested too deeply)") from e
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        raise ReadError('each line must be an object with a "text" string')
+    for key in JSONL_STRING_FIELDS:
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            raise ReadError(f'"{key}" must be a string (got {type(obj[key]).__name__})')
+    ident = obj.get("id") if obj.get("id") is not None else obj.get("doc_id")
+    if ident is not None and not isinstance(ident, (str, int)):
+        raise ReadError(f'"id" must be a string or a number (got {type(ident).__name__})')
+    text = _check_length(normalise(obj["text"]), name)
+    title = normalise(obj["title"]) if obj.get("title") else None
+    if title and not text.startswith(title):
+        text = f"{title}\n\n{text}"
+    return RawArticle(source=str(ident) if ident is not None else name, text=text, title=title,
+                      outlet=obj.get("outlet"), url=obj.get("url"), published=obj.get("published"))

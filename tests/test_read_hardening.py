@@ -1,0 +1,136 @@
+"""Hostile but realistic input: encodings, special files, broken JSONL lines, unreadable folders.
+Every good input of a run is stored; every bad one is named on stderr, one line each; exit 1."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import quotes_of
+
+from quotes.read import ReadFailure, decode, iter_paths, read_items, read_path
+
+ARTICLE = ("Mayor wins council vote\n\n"
+           "“We will rebuild the bridge before winter,” Mayor Zoë Müller said on Monday at the café in Moscow’s old quarter. "
+           "The council approved the plan by seven votes to two after a long debate about costs.")
+
+
+def test_windows_1252_keeps_curly_quotes():
+    text = decode(ARTICLE.encode("cp1252"))
+    assert "“We will rebuild" in text and "Zoë Müller" in text and "Moscow’s" in text
+
+
+def test_utf8_with_a_stray_byte_stays_utf8_and_says_so():
+    data = ARTICLE.encode("utf-8").replace(b"seven", b"sev\xffen")
+    warnings = []
+    text = decode(data, warnings)
+    assert "“We will rebuild" in text and "Zoë Müller" in text  # not decoded as a single-byte charset
+    assert "sev\ufffden" in text
+    assert warnings == ["1 invalid UTF-8 byte sequence replaced with U+FFFD"]
+
+
+@pytest.mark.parametrize("codec,bom", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-16-le", b""),
+                                       ("utf-16-be", b""), ("utf-32-le", b"\xff\xfe\x00\x00")])
+def test_utf16_and_utf32(codec, bom):
+    assert decode(bom + ARTICLE.encode(codec)) == ARTICLE
+
+
+def test_mojibake_is_repaired_and_reported():
+    mangled = ARTICLE.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")
+    assert "â€œ".encode() in mangled
+    warnings = []
+    text = decode(mangled, warnings)
+    assert "“We will rebuild" in text and "Moscow’s" in text
+    assert warnings and "mojibake" in warnings[0]
+
+
+def test_cyrillic_single_byte_is_not_taken_for_western():
+    ru = "Мэр заявил, что мост будет восстановлен до зимы. Совет одобрил план после долгих споров о расходах."
+    assert decode(ru.encode("cp1251")) == ru
+
+
+def test_a_fifo_is_refused_without_reading(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    (item,) = read_items(str(fifo))  # would block forever if opened for a plain read
+    assert isinstance(item, ReadFailure) and "not a regular file (a named pipe)" in item.reason
+    failures = []
+    assert list(iter_paths([str(tmp_path)], failures)) == []
+    assert [f.reason for f in failures] == ["not a regular file (a named pipe); skipped"]
+
+
+def test_a_device_is_refused():
+    (item,) = read_items("/dev/zero")
+    assert isinstance(item, ReadFailure) and "character device" in item.reason
+
+
+def test_the_byte_cap_holds_while_reading(tmp_path, monkeypatch):
+    import quotes.read as read
+
+    monkeypatch.setattr(read, "MAX_BYTES", 1000)
+    p = tmp_path / "big.txt"
+    p.write_text(ARTICLE * 20)
+    (item,) = read_items(str(p))
+    assert isinstance(item, ReadFailure) and item.reason.startswith("too large")
+
+
+def test_jsonl_lines_are_checked_one_by_one(tmp_path):
+    p = tmp_path / "feed.jsonl"
+    lines = [json.dumps({"text": ARTICLE, "outlet": "Gazette"}), "{not json}",
+             json.dumps({"text": ARTICLE + " Second.", "title": 42}),
+             json.dumps({"text": ARTICLE + " Third.", "outlet": ["a", "b"]}),
+             json.dumps({"text": ARTICLE + " Fourth.", "url": "https://example.org/4"})]
+    p.write_text("\n".join(lines))
+    items = read_items(str(p))
+    good = [i for i in items if not isinstance(i, ReadFailure)]
+    bad = {i.source: i.reason for i in items if isinstance(i, ReadFailure)}
+    assert [a.outlet or a.url for a in good] == ["Gazette", "https://example.org/4"]
+    assert bad == {"feed.jsonl:2": "not valid JSON (Expecting property name enclosed in double quotes)",
+                   "feed.jsonl:3": '"title" must be a string (got int)',
+                   "feed.jsonl:4": '"outlet" must be a string (got list)'}
+    with pytest.raises(Exception, match="line 2: not valid JSON"):
+        read_path(str(p))
+
+
+def test_an_unlistable_subfolder_is_named(tmp_path, monkeypatch):
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "a.txt").write_text(ARTICLE)
+    (tmp_path / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)  # root reads everything: deny it the way a mode 000 folder would
+    failures = []
+    assert [p.replace(str(tmp_path), "") for p in iter_paths([str(tmp_path)], failures)] == ["/ok/a.txt"]
+    assert [(f.source.replace(str(tmp_path), ""), f.reason) for f in failures] == \
+        [("/locked", "cannot list this folder (Permission denied)")]
+
+
+def test_ingest_keeps_the_good_inputs_and_names_the_bad(tmp_path):
+    """A real `quotes ingest` process over a folder of every encoding, a FIFO and a broken feed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    encodings = {"cp1252.txt": ARTICLE.encode("cp1252"), "utf16.txt": b"\xff\xfe" + ARTICLE.replace("Mayor", "The mayor").encode("utf-16-le"),
+                 "stray.txt": ARTICLE.replace("Monday", "Tuesday").encode("utf-8").replace(b"seven", b"sev\xffen"),
+                 "mojibake.txt": ARTICLE.replace("Monday", "Friday").encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")}
+    for name, data in encodings.items():
+        (folder / name).write_bytes(data)
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "feed.jsonl").write_text(json.dumps({"text": ARTICLE.replace("Monday", "Sunday")}) + "\n{broken\n")
+    db = tmp_path / "q.db"
+    r = subprocess.run([sys.executable, "-m", "quotes.cli", "--db", str(db), "ingest", "--workers", "1", str(folder)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1, r.stderr
+    errors = [line for line in r.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2 and any("pipe.txt: not a regular file" in e for e in errors) and any("feed.jsonl:2" in e for e in errors)
+    assert sum("warning: " in line for line in r.stderr.splitlines()) == 2  # the stray byte, the mojibake
+    quotes = quotes_of(db)
+    direct = {q["article"] for q in quotes if q["type"] == "direct" and q["text"].startswith("We will rebuild")}
+    assert direct == {"cp1252.txt", "utf16.txt", "stray.txt", "mojibake.txt", "feed.jsonl:1"}
