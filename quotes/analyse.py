@@ -1,14 +1,36 @@
 """Stages 3-4 on one parsed article: extract statements, type them, then attribute them.
 
-Pure: a parsed document in, ``Occurrence`` records out. ``ingest.py`` stores them.
+Pure: a parsed document in, ``Occurrence`` records out. ``Analysed`` is what this stage hands the
+store (``workers.py`` fills it, in this process or a worker process; ``store.py`` stores it).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from .attribute import ArticleSpeakers, Occurrence, attribute
 from .extract import find_attributions
 from .quotetype import classify
 from .quotemarks import find_quote_spans
 from .syntax import sentences_from_doc
+
+
+@dataclass
+class Analysed:
+    """One parsed and analysed article, ready to store."""
+
+    text: str
+    conllu: str
+    occurrences: list[Occurrence]
+    acronyms: dict[str, str]
+    vectors: list  # one float32 vector (bytes) per occurrence, in order
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Failed:
+    """A text the parser or the rules could not handle; the message is one line."""
+
+    error: str
 
 
 def analyse(text: str, doc) -> list[Occurrence]:
@@ -27,4 +49,4 @@ def analyse_text(text: str, *, models: str | None = None) -> list[Occurrence]:
     return analyse(text, parse_text(text, models=models))
 
 
-__all__ = ["analyse", "analyse_text", "ArticleSpeakers", "Occurrence"]
+__all__ = ["Analysed", "Failed", "analyse", "analyse_text", "ArticleSpeakers", "Occurrence"]

@@ -168,7 +168,7 @@ class ArticleSpeakers:
         for e in reversed(self.entities):
             if e.kind != kind and not {e.kind, kind} <= {"organisation", "group"}:
                 continue
-            if kind == "person" and same_person(name, e.name):
+            if kind == "person" and names.same_person(name, e.name):
                 return e
             if kind in ("organisation", "group") and self._same_org(name, e):
                 return e
@@ -178,10 +178,10 @@ class ArticleSpeakers:
         if name in e.acronyms or name == e.name:
             return True
         expansion = self.acronyms.get(name)
-        if expansion and same_org(expansion, e.name):
+        if expansion and names.same_org(expansion, e.name):
             return True
-        return any(same_org(name, m) for m in [e.name, *e.mentions] if not names.is_acronym(m)) or any(
-            self.acronyms.get(a) and same_org(name, self.acronyms[a]) for a in e.acronyms
+        return any(names.same_org(name, m) for m in [e.name, *e.mentions] if not names.is_acronym(m)) or any(
+            self.acronyms.get(a) and names.same_org(name, self.acronyms[a]) for a in e.acronyms
         )
 
     def complete_surnames(self) -> None:
@@ -280,41 +280,6 @@ class ArticleSpeakers:
             self.history.append((head.start, ent))
             return mention, ent
         return mention, self.named(mention, kind, description, head.start)
-
-
-def same_person(a: str, b: str) -> bool:
-    """Two person names within one article: equal after folding, or one is the other's surname."""
-    fa, la = names.person_key(a)
-    fb, lb = names.person_key(b)
-    if not la or not lb:
-        return False
-    if la != lb:
-        from rapidfuzz.distance import JaroWinkler
-
-        if JaroWinkler.similarity(la, lb) < 0.93 or min(len(la), len(lb)) < 5:
-            return False
-    return not fa or not fb or fa == fb or fa[:1] == fb[:1] and (len(fa) <= 2 or len(fb) <= 2)
-
-
-def _coordinated(name: str) -> bool:
-    return bool(re.search(r"\s(and|&)\s", name))
-
-
-def same_org(a: str, b: str) -> bool:
-    """Two organisation names: same country (or one unstated) and one's core words within the other's."""
-    if _coordinated(a) != _coordinated(b):
-        return False  # "the White House and the Pentagon" is not the Pentagon
-    ca, wa = names.org_key(a)
-    cb, wb = names.org_key(b)
-    if not wa or not wb:
-        return False
-    if ca and cb and ca != cb:
-        return False
-    if wa == wb:
-        return True
-    small, big = sorted((wa, wb), key=len)
-    heads_agree = names.tokens(a)[-1].lower() == names.tokens(b)[-1].lower()
-    return small <= big and heads_agree and (ca == cb or len(small) > 1)
 
 
 def attribute(text: str, sentences: list[Sentence], atts: list[Attribution], unclaimed: list[QuoteSpan]) -> list[Occurrence]:

@@ -19,12 +19,13 @@ from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import func, select
 
+from .analyse import Failed
 from .clean import clean_article
 from .db import Database
 from .models_db import Article, Speaker
 from .read import RawArticle, ReadFailure, iter_paths, read_items
 from .store import AlreadyStored, Overrides, store_article
-from .workers import Analyser, Failed
+from .workers import Analyser
 
 PARSE_BATCH_ARTICLES = 8
 

@@ -175,3 +175,38 @@ def _initials_fit(acr: str, expansion: str) -> bool:
     caps = [w[0] for w in expansion.split() if w[:1].isupper()]
     letters = [c for c in acr if c.isalpha()]
     return bool(letters) and "".join(caps).endswith("".join(letters)) or "".join(caps[-len(letters):]) == "".join(letters)
+
+
+def same_person(a: str, b: str) -> bool:
+    """Two person names within one article: equal after folding, or one is the other's surname."""
+    fa, la = person_key(a)
+    fb, lb = person_key(b)
+    if not la or not lb:
+        return False
+    if la != lb:
+        from rapidfuzz.distance import JaroWinkler
+
+        if JaroWinkler.similarity(la, lb) < 0.93 or min(len(la), len(lb)) < 5:
+            return False
+    return not fa or not fb or fa == fb or fa[:1] == fb[:1] and (len(fa) <= 2 or len(fb) <= 2)
+
+
+def _coordinated(name: str) -> bool:
+    return bool(re.search(r"\s(and|&)\s", name))
+
+
+def same_org(a: str, b: str) -> bool:
+    """Two organisation names: same country (or one unstated) and one's core words within the other's."""
+    if _coordinated(a) != _coordinated(b):
+        return False  # "the White House and the Pentagon" is not the Pentagon
+    ca, wa = org_key(a)
+    cb, wb = org_key(b)
+    if not wa or not wb:
+        return False
+    if ca and cb and ca != cb:
+        return False
+    if wa == wb:
+        return True
+    small, big = sorted((wa, wb), key=len)
+    heads_agree = tokens(a)[-1].lower() == tokens(b)[-1].lower()
+    return small <= big and heads_agree and (ca == cb or len(small) > 1)

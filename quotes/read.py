@@ -187,27 +187,30 @@ MAX_STRAY_BYTES = 8
 WESTERN_MAX_NON_ASCII_LETTERS = 0.3  # French or German text as Windows-1252: well under this share
 
 
-def decode(data: bytes, warnings: list | None = None) -> str:
+def decode(data: bytes, warnings: list | None = None, *, whole_text: bool = True) -> str:
     """Decode bytes to text (see the module docstring for the order of evidence).
 
-    Raises ReadError for binary data (NUL bytes outside UTF-16/32, or mostly unprintable text).
+    Raises ReadError for binary data (NUL bytes outside UTF-16/32, or mostly unprintable text) when
+    ``whole_text``; a JSONL file passes False, as each of its lines is checked on its own.
     Appends to ``warnings`` a one-line note of anything changed on the way."""
     warnings = [] if warnings is None else warnings
     if not data.strip():
         raise ReadError("empty file")
-    text = _decode_unicode(data, warnings)
+    text = _decode_unicode(data, warnings, whole_text)
     if text is None:
         text = _decode_single_byte(data)
     text = _repair_mojibake(text, warnings)
     if not text.strip():
         raise ReadError("empty file")
+    if not whole_text:
+        return text
     printable = sum(ch.isprintable() or ch.isspace() for ch in text)
     if printable < 0.95 * len(text):
         raise ReadError("binary data, not text")
     return text
 
 
-def _decode_unicode(data: bytes, warnings: list) -> str | None:
+def _decode_unicode(data: bytes, warnings: list, whole_text: bool = True) -> str | None:
     for bom, codec in BOMS:
         if data.startswith(bom):
             try:
@@ -217,7 +220,7 @@ def _decode_unicode(data: bytes, warnings: list) -> str | None:
     utf16 = _utf16_without_bom(data)
     if utf16:
         return data.decode(utf16, errors="replace")
-    if b"\x00" in data[:8192]:
+    if whole_text and b"\x00" in data[:8192]:
         raise ReadError("binary data, not text")
     try:
         return data.decode("utf-8")
@@ -360,7 +363,7 @@ JSONL_STRING_FIELDS = ("title", "outlet", "url", "published")
 def _from_jsonl(data: bytes, source: str) -> Iterator:
     """One article per line; a bad line becomes a ``ReadFailure`` naming the line, the others are read."""
     warnings: list[str] = []
-    lines = decode(data, warnings).splitlines()
+    lines = decode(data, warnings, whole_text=False).split("\n")
     found = False
     for n, line in enumerate(lines, 1):
         if not line.strip():

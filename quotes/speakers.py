@@ -16,14 +16,18 @@ import json
 import os
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from . import names
-from .attribute import Entity, same_org
 from .models_db import Speaker, SpeakerAlias, SpeakerKey
+from .names import same_org
+
+if TYPE_CHECKING:
+    from .attribute import Entity
 
 ALIASES_FILE = Path(__file__).parent / "data" / "aliases.json"
 NAMED_KINDS = ("person", "organisation", "group")
@@ -121,7 +125,7 @@ class SpeakerIndex:
         return list(self.session.scalars(
             select(Speaker).join(SpeakerKey).where(SpeakerKey.key == key, Speaker.kind.in_(kinds)).order_by(Speaker.id)))
 
-    def resolve(self, entity: Entity, acronyms: dict[str, str]) -> Speaker:
+    def resolve(self, entity: "Entity", acronyms: dict[str, str]) -> Speaker:
         """The canonical speaker for an article's entity (created when none matches)."""
         if entity.kind not in NAMED_KINDS:
             return self._create(entity.name, "anonymous", entity.description)
@@ -160,7 +164,7 @@ class SpeakerIndex:
                 return self._by_name(name) or self._create(name, kind, None)
         return None
 
-    def _person(self, entity: Entity) -> Speaker | None:
+    def _person(self, entity: "Entity") -> Speaker | None:
         first, last = names.person_key(entity.name)
         if not last:
             return None
@@ -183,7 +187,7 @@ class SpeakerIndex:
         bare = [sp for sp in same_last if not names.person_key(sp.name)[0]]
         return bare[0] if bare and not full else None
 
-    def _organisation(self, entity: Entity, acronyms: dict[str, str]) -> Speaker | None:
+    def _organisation(self, entity: "Entity", acronyms: dict[str, str]) -> Speaker | None:
         forms = [f for f in [entity.name, *entity.mentions] if not names.is_acronym(f)]
         forms += [acronyms[a] for a in entity.acronyms if a in acronyms]
         keys = sorted({k for f in forms for k in _org_keys(f)})

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from .analyse import Analysed
 from .models_db import Article, Quote, QuoteVector
 from .outlet import infer_outlet
 from .read import RawArticle
 from .speakers import resolve_speakers
-from .workers import Analysed
 
 VECTOR_MODEL = "all-MiniLM-L6-v2"
 

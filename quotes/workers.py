@@ -17,29 +17,9 @@ import itertools
 import os
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from .attribute import Occurrence
-
-
-@dataclass
-class Analysed:
-    """One parsed and analysed article, ready to store."""
-
-    text: str
-    conllu: str
-    occurrences: list[Occurrence]
-    acronyms: dict[str, str]
-    vectors: list  # one float32 vector (bytes) per occurrence, in order
-    seconds: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class Failed:
-    """A text the parser or the rules could not handle; the message is one line."""
-
-    error: str
+from .analyse import Analysed, Failed
 
 
 def cpu_count() -> int:

@@ -50,3 +50,20 @@ def test_the_same_text_twice_in_one_run_is_stored_once(tmp_path):
     db.close()
     assert (report.new, report.skipped) == (1, 1)
     assert report.quotes > 5
+
+
+def test_an_article_stored_meanwhile_by_another_run_counts_as_already_stored(tmp_path, monkeypatch):
+    """Two runs racing on one article: the one that loses the unique key skips it, without an error."""
+    import quotes.ingest as ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text((SEEDS / "003_682c6d583df0239a.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    db = Database(str(tmp_path / "race.db"))
+    first = ingest_paths(db, [str(folder)], workers=1)
+    monkeypatch.setattr(ingest, "_is_stored", lambda db, key: False)  # as if checked before the other run committed
+    second = ingest_paths(db, [str(folder)], workers=1)
+    db.close()
+    assert (first.new, first.skipped) == (1, 0) and first.quotes > 5
+    assert (second.new, second.skipped, second.failed) == (0, 1, [])
+    assert len(quotes_of(tmp_path / "race.db")) == first.quotes

@@ -2,7 +2,7 @@
 import pytest
 
 from quotes import names
-from quotes.attribute import same_org, same_person
+from quotes.names import same_org, same_person
 from quotes.speakers import alias_key, curated_aliases
 
 SAME_PEOPLE = [
