@@ -4,6 +4,10 @@ Scraped news text carries lists of other headlines ("Recent Posts", "Related Top
 capitals, app prompts, bylines and timestamps. None of it is the article and none of it may yield
 quotes. Paragraphs repeated inside one article (a common scraping fault) are kept once.
 
+Paragraphs longer than ``MAX_PARAGRAPH_CHARS`` (a page scraped onto one line) are cut at sentence
+ends, and a run with no sentence end at a space: Stanza's tokenizer slows down badly on very long
+paragraphs, and one such article would stall the batch it is parsed in.
+
 What is not handled: furniture written as ordinary sentences in the middle of the body, and
 boilerplate in languages other than English.
 """
@@ -33,6 +37,8 @@ FURNITURE = re.compile(
     re.I,
 )
 WORD = re.compile(r"[A-Za-z]+")
+MAX_PARAGRAPH_CHARS = 4000  # news paragraphs are far shorter; transcripts' longest turns fit
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
 @dataclass
@@ -54,7 +60,7 @@ def is_shouted_promo(paragraph: str) -> bool:
 def clean_article(text: str) -> CleanResult:
     """Drop furniture and repeated paragraphs from normalised article text (paragraphs split by blank lines)."""
     kept, seen = [], set()
-    dropped = duplicates = 0
+    dropped = duplicates = n_kept = 0
     for para in text.split("\n\n"):
         stripped = para.strip()
         if not stripped:
@@ -69,6 +75,44 @@ def clean_article(text: str) -> CleanResult:
             duplicates += 1
             continue
         seen.add(norm)
-        kept.append(stripped)
-    remaining = len(text.split("\n\n")) - len(kept) - dropped - duplicates
+        kept.extend(split_long(stripped))
+        n_kept += 1
+    remaining = len(text.split("\n\n")) - n_kept - dropped - duplicates
     return CleanResult("\n\n".join(kept), dropped + max(remaining, 0), duplicates)
+
+
+def split_long(paragraph: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
+    """A paragraph as pieces of at most ``limit`` characters, cut after sentence ends where it has
+    them and at spaces where it does not."""
+    if len(paragraph) <= limit:
+        return [paragraph]
+    pieces, current = [], ""
+    for sentence in _sentences(paragraph):
+        for part in _hard_split(sentence, limit):
+            if current and len(current) + 1 + len(part) > limit:
+                pieces.append(current)
+                current = part
+            else:
+                current = f"{current} {part}" if current else part
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _sentences(paragraph: str) -> list[str]:
+    out, start = [], 0
+    for m in SENTENCE_END.finditer(paragraph):
+        out.append(paragraph[start : m.start() + len(m.group(0).rstrip())].strip())
+        start = m.end()
+    out.append(paragraph[start:].strip())
+    return [s for s in out if s]
+
+
+def _hard_split(text: str, limit: int) -> list[str]:
+    parts = []
+    while len(text) > limit:
+        cut = text.rfind(" ", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        parts.append(text[:cut].strip())
+        text = text[cut:].strip()
+    return parts + ([text] if text else [])

@@ -17,14 +17,15 @@ def format_option(default="table", choices=FORMATS):
 
 
 def open_db(ctx):
-    from .db import Database, SchemaError
+    from .db import Database, SchemaError, mask_secrets
 
     try:
         return Database(ctx.obj["db"])
     except SchemaError as e:
         raise click.ClickException(str(e)) from e
     except Exception as e:  # unreachable server, unreadable file, ...
-        raise click.ClickException(f"cannot open the database {ctx.obj['db'] or 'quotes.db'}: {str(e).splitlines()[0]}") from e
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise click.ClickException(mask_secrets(f"cannot open the database {ctx.obj['db'] or 'quotes.db'}: {first}")) from e
 
 
 def with_db(f):
@@ -468,7 +469,28 @@ def db_history(ctx):
 
 
 def main():
-    cli(obj={})
+    """The console script: click's own handling, with every message passed through ``mask_secrets``
+    and an unexpected error shown as one line (QUOTES_DEBUG=1 shows the traceback)."""
+    import os
+
+    from .db import mask_secrets
+
+    try:
+        code = cli.main(obj={}, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except click.ClickException as e:
+        e.message = mask_secrets(e.message)
+        e.show()
+        sys.exit(e.exit_code)
+    except Exception as e:
+        if os.environ.get("QUOTES_DEBUG"):
+            raise
+        first = str(e).splitlines()[0] if str(e) else ""
+        click.echo(mask_secrets(f"Error: {type(e).__name__}: {first} (QUOTES_DEBUG=1 shows where)"), err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

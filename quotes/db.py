@@ -8,6 +8,7 @@ installed with the package so ``quotes db upgrade`` works from an installed copy
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +22,17 @@ BUSY_TIMEOUT_MS = 30_000
 
 class SchemaError(RuntimeError):
     """The database is not at the schema this code expects."""
+
+
+SECRET_IN_URL = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]*@", re.I)
+SECRET_PARAM = re.compile(r"(?P<head>\bpassword\s*=\s*)(?:'[^']*'|\"[^\"]*\"|\S+)", re.I)
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with the password of any database URL (``postgresql://user:pw@host``) or libpq
+    ``password=...`` setting replaced by ``***``: for every message and log line that may name one."""
+    text = SECRET_IN_URL.sub(lambda m: m.group("head") + "***@", text)
+    return SECRET_PARAM.sub(lambda m: m.group("head") + "***", text)
 
 
 def db_url(db: str | None = None) -> str:
@@ -107,7 +119,7 @@ class Database:
         finally:
             engine.dispose()
         if current is None and tables - {"alembic_version"}:
-            raise SchemaError(f"{self.url} holds tables that quotes did not create; use another --db")
+            raise SchemaError(f"{mask_secrets(self.url)} holds tables that quotes did not create; use another --db")
         if current != head_revision(self.url):
             upgrade(self.url)
 

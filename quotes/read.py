@@ -32,6 +32,7 @@ from typing import Iterator
 
 MAX_BYTES = 20 * 1024 * 1024  # a news article is far smaller; this guards against dumps and binaries
 MIN_CHARS = 20
+MAX_ARTICLE_CHARS = 300_000  # about 50,000 words: far past any news article, and a minute of parsing
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -304,6 +305,9 @@ def normalise(text: str) -> str:
 def _check_length(text: str, source: str) -> str:
     if len(text.strip()) < MIN_CHARS:
         raise ReadError("empty file" if not text.strip() else "too short to be an article")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ReadError(f"too long for one article ({len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}): "
+                        "split it, or feed it as JSONL, one article a line")
     return text
 
 

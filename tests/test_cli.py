@@ -119,3 +119,26 @@ def test_database_that_is_not_ours_is_refused(runner, tmp_path):
     con.commit()
     r = runner.invoke(cli, ["--db", str(other), "who-said", "x"])
     assert r.exit_code == 1 and "did not create" in r.output
+
+
+def test_database_passwords_never_reach_a_message():
+    """An unreachable PostgreSQL URL is named without its password, by a real `quotes` process."""
+    import subprocess
+    import sys
+
+    url = "postgresql://reader:s3cret-pw@127.0.0.1:9/nowhere"
+    for args in (["who-said", "Geneva"], ["db", "current"], ["db", "upgrade"]):
+        r = subprocess.run([sys.executable, "-m", "quotes.cli", "--db", url, *args], capture_output=True, text=True, timeout=120)
+        assert r.returncode != 0
+        assert "s3cret-pw" not in r.stdout + r.stderr, args
+        assert "Traceback" not in r.stderr, args
+        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_mask_secrets():
+    from quotes.db import mask_secrets
+
+    assert mask_secrets("cannot open postgresql+psycopg://u:p%40ss@h:5432/db: refused") == \
+        "cannot open postgresql+psycopg://u:***@h:5432/db: refused"
+    assert mask_secrets("host=h user=u password='x y' dbname=d") == "host=h user=u password=*** dbname=d"
+    assert mask_secrets("sqlite:///tmp/quotes.db") == "sqlite:///tmp/quotes.db"

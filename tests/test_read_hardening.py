@@ -134,3 +134,28 @@ def test_ingest_keeps_the_good_inputs_and_names_the_bad(tmp_path):
     quotes = quotes_of(db)
     direct = {q["article"] for q in quotes if q["type"] == "direct" and q["text"].startswith("We will rebuild")}
     assert direct == {"cp1252.txt", "utf16.txt", "stray.txt", "mojibake.txt", "feed.jsonl:1"}
+
+
+def test_a_huge_one_line_article_is_refused_at_once(tmp_path):
+    import time
+
+    p = tmp_path / "dump.txt"
+    p.write_text(("The minister said the plan would work. " * 130_000).strip())  # 5 MB on one line
+    t0 = time.perf_counter()
+    (item,) = read_items(str(p))
+    assert time.perf_counter() - t0 < 5
+    assert isinstance(item, ReadFailure) and item.reason.startswith("too long for one article (5,")
+
+
+def test_long_paragraphs_are_cut_at_sentence_ends():
+    from quotes.clean import MAX_PARAGRAPH_CHARS, clean_article
+
+    sentence = "“We will rebuild the bridge,” the mayor said on Monday, according to officials. "
+    text = "Headline here\n\n" + (sentence * 200).strip() + "\n\n" + "x" * 9000
+    pieces = clean_article(text).text.split("\n\n")
+    assert pieces[0] == "Headline here"
+    assert all(len(p) <= MAX_PARAGRAPH_CHARS for p in pieces)
+    body = [p for p in pieces[1:] if p.startswith("“")]
+    assert len(body) >= 4 and all(p.endswith("officials.") for p in body)  # cut between sentences only
+    assert " ".join(body) == (sentence * 200).strip()
+    assert "".join(p for p in pieces if p.startswith("x")) == "x" * 9000
