@@ -100,6 +100,44 @@ def head_revision(url: str) -> str:
     return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
 
 
+MIGRATION_LOCK_KEY = 0x71756F746573  # "quotes": the PostgreSQL advisory lock migrations take
+
+
+@contextmanager
+def migration_lock(url: str):
+    """An exclusive lock for migrating the database at ``url``: on SQLite a ``flock`` on a file beside
+    the database (``quotes.db.lock``), on PostgreSQL an advisory lock; held until the block ends."""
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        path = Path(url[len("sqlite:///"):] + ".lock")
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            yield
+            return
+        with open(path, "a+") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+        return
+    engine = make_engine(url)
+    try:
+        if engine.dialect.name != "postgresql":
+            yield
+            return
+        from sqlalchemy import text
+
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+    finally:
+        engine.dispose()
+
+
 class Database:
     """An engine plus a session factory, with the schema checked or created on open."""
 
@@ -111,7 +149,18 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def ensure_schema(self) -> None:
-        """Bring a new or old database to the newest schema (a no-op when it is current)."""
+        """Bring a new or old database to the newest schema (a no-op when it is current).
+
+        Serialised across processes (``migration_lock``): two first ingests into one new database
+        would otherwise both try to create its tables."""
+        head = head_revision(self.url)
+        if self._current() == head:
+            return
+        with migration_lock(self.url):
+            if self._current() != head:  # another process may have migrated while this one waited
+                upgrade(self.url)
+
+    def _current(self) -> str | None:
         engine = make_engine(self.url)
         try:
             current = current_revision(engine)
@@ -120,8 +169,7 @@ class Database:
             engine.dispose()
         if current is None and tables - {"alembic_version"}:
             raise SchemaError(f"{mask_secrets(self.url)} holds tables that quotes did not create; use another --db")
-        if current != head_revision(self.url):
-            upgrade(self.url)
+        return current
 
     @contextmanager
     def session(self):

@@ -67,3 +67,21 @@ def test_an_article_stored_meanwhile_by_another_run_counts_as_already_stored(tmp
     assert (first.new, first.skipped) == (1, 0) and first.quotes > 5
     assert (second.new, second.skipped, second.failed) == (0, 1, [])
     assert len(quotes_of(tmp_path / "race.db")) == first.quotes
+
+
+def test_two_first_ingests_into_one_new_database(tmp_path):
+    """Two real processes create the same new database at once: migrations are serialised, each
+    article is stored once, and both runs end well (the later one finds the articles stored)."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "new.db"
+    cmd = [sys.executable, "-m", "quotes.cli", "--db", str(db), "ingest", "--silent", "--workers", "1", str(SEEDS)]
+    runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=600), p.stderr.read()) for p in runs]
+    for code, err in results:
+        assert code == 0, err
+    con = __import__("sqlite3").connect(db)
+    assert con.execute("select count(*) from articles").fetchone()[0] == 5
+    assert con.execute("select count(distinct key) from articles").fetchone()[0] == 5
+    assert con.execute("select count(*) from quotes").fetchone()[0] > 50
