@@ -154,10 +154,8 @@ class Database:
         Serialised across processes (``migration_lock``): two first ingests into one new database
         would otherwise both try to create its tables."""
         head = head_revision(self.url)
-        if self._current() == head:
-            return
-        with migration_lock(self.url):
-            if self._current() != head:  # another process may have migrated while this one waited
+        with migration_lock(self.url):  # also while checking: a new file is not yet in WAL mode
+            if self._current() != head:
                 upgrade(self.url)
 
     def _current(self) -> str | None:
