@@ -16,11 +16,13 @@ def format_option(default="table", choices=FORMATS):
                         help="Output format: a table for people, json/jsonl/csv/tsv for programs.")
 
 
-def open_db(ctx):
+def open_db(ctx, *, write: bool = True):
+    """The database of ``--db``: migrated to the newest schema for commands that write; opened
+    read-only, and never created or migrated, for commands that only read."""
     from .db import Database, SchemaError, mask_secrets
 
     try:
-        return Database(ctx.obj["db"])
+        return Database(ctx.obj["db"], readonly=not write)
     except SchemaError as e:
         raise click.ClickException(str(e)) from e
     except Exception as e:  # unreachable server, unreadable file, ...
@@ -32,7 +34,7 @@ def with_db(f):
     @click.pass_context
     @wraps(f)
     def wrapper(ctx, *args, **kwargs):
-        db = open_db(ctx)
+        db = open_db(ctx, write=False)  # every command on with_db only reads
         try:
             return f(db, *args, **kwargs)
         finally:
@@ -234,7 +236,7 @@ def speakers(ctx, fmt, kind):
         return
     from .corrections import list_speakers
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=False)
     try:
         with db.read() as s:
             rows = list_speakers(s, kind=kind)
@@ -269,7 +271,7 @@ def speakers_show(ctx, name):
 
     from .corrections import CorrectionError, find_speaker
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=False)
     try:
         with db.read() as s:
             try:

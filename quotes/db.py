@@ -43,7 +43,13 @@ def db_url(db: str | None = None) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
-def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+def make_engine(url: str, *, foreign_keys: bool = True, readonly: bool = False) -> Engine:
+    """An engine for ``url``; ``readonly`` opens a SQLite file with mode=ro (it cannot be written,
+    created or migrated through this engine)."""
+    if readonly and url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        from urllib.parse import quote
+
+        url = f"sqlite:///file:{quote(url[len('sqlite:///'):])}?mode=ro&uri=true"
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
 
@@ -51,7 +57,8 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         def _pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            cur.execute("PRAGMA journal_mode=WAL")
+            if not readonly:
+                cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cur.close()
 
@@ -141,11 +148,13 @@ def migration_lock(url: str):
 class Database:
     """An engine plus a session factory, with the schema checked or created on open."""
 
-    def __init__(self, db: str | None = None, *, migrate: bool = True):
+    def __init__(self, db: str | None = None, *, migrate: bool = True, readonly: bool = False):
         self.url = db_url(db)
-        if migrate:
+        if readonly:
+            self.check_readable()
+        elif migrate:
             self.ensure_schema()
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, readonly=readonly)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def ensure_schema(self) -> None:
@@ -158,8 +167,23 @@ class Database:
             if self._current() != head:
                 upgrade(self.url)
 
-    def _current(self) -> str | None:
-        engine = make_engine(self.url)
+    def check_readable(self) -> None:
+        """For read commands: the database exists and is at this code's schema. Nothing is created or
+        migrated; what is wrong is said in one line that names the fix."""
+        if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
+            path = Path(self.url[len("sqlite:///"):])
+            if not path.exists():
+                raise SchemaError(f"no database at {path}: `quotes ingest PATH` creates it (or pass --db / QUOTES_DB)")
+        current, head = self._current(readonly=True), head_revision(self.url)
+        if current is None:
+            raise SchemaError(f"{mask_secrets(self.url)} holds no quotes schema yet: run `quotes db upgrade` "
+                              "(or `quotes ingest PATH`)")
+        if current != head:
+            raise SchemaError(f"the database is at schema {current}, this version of quotes reads {head}: "
+                              "run `quotes db upgrade`")
+
+    def _current(self, *, readonly: bool = False) -> str | None:
+        engine = make_engine(self.url, readonly=readonly)
         try:
             current = current_revision(engine)
             tables = set(inspect(engine).get_table_names())

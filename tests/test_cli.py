@@ -142,3 +142,25 @@ def test_mask_secrets():
         "cannot open postgresql+psycopg://u:***@h:5432/db: refused"
     assert mask_secrets("host=h user=u password='x y' dbname=d") == "host=h user=u password=*** dbname=d"
     assert mask_secrets("sqlite:///tmp/quotes.db") == "sqlite:///tmp/quotes.db"
+
+
+def test_read_commands_never_create_a_database(runner, tmp_path):
+    db = tmp_path / "missing.db"
+    for args in (["who-said", "Geneva"], ["export"], ["speakers"], ["variants"], ["compare", "1"]):
+        r = runner.invoke(cli, ["--db", str(db), *args])
+        assert r.exit_code == 1, args
+        assert r.output.strip().splitlines() == [f"Error: no database at {db}: `quotes ingest PATH` creates it (or pass --db / QUOTES_DB)"]
+    assert not db.exists()
+
+
+def test_read_commands_never_migrate(runner, seeds_copy):
+    import sqlite3
+
+    assert runner.invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "0003"]).exit_code == 0
+    r = runner.invoke(cli, ["--db", str(seeds_copy), "who-said", "Geneva"])
+    assert r.exit_code == 1
+    assert "the database is at schema 0003, this version of quotes reads 0004: run `quotes db upgrade`" in r.output
+    assert sqlite3.connect(seeds_copy).execute("select version_num from alembic_version").fetchone() == ("0003",)
+    assert runner.invoke(cli, ["--db", str(seeds_copy), "db", "upgrade"]).exit_code == 0
+    r = runner.invoke(cli, ["--db", str(seeds_copy), "who-said", "Geneva"])
+    assert r.exit_code == 0 and "Geneva" in r.output
