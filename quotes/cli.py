@@ -11,6 +11,9 @@ from . import __version__
 from .output import FORMATS, render, shorten
 
 
+SQL_INT_MAX = 2**63 - 1  # the largest integer SQLite and PostgreSQL bigint hold
+
+
 def format_option(default="table", choices=FORMATS):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="Output format: a table for people, json/jsonl/csv/tsv for programs.")
@@ -112,7 +115,7 @@ QUOTE_WIDTHS = {"text": 70, "article": 24, "outlet": 16, "speaker": 28}
 @cli.command("who-said")
 @click.argument("text")
 @format_option()
-@click.option("--limit", type=int, help="At most this many hits.")
+@click.option("--limit", type=click.IntRange(1, SQL_INT_MAX), help="At most this many hits.")
 @with_db
 def who_said(db, text, fmt, limit):
     """Full-text search over quote text: every hit with its speaker, outlet, article, cue and type.
@@ -340,7 +343,7 @@ def speakers_rename(ctx, name, new_name):
 # -- variants ---------------------------------------------------------------------------------------
 @cli.command()
 @click.option("--speaker", help="Only groups with a speaker whose name contains this.")
-@click.option("--min-outlets", type=int, default=1, show_default=True, help="Only groups carried by at least N outlets.")
+@click.option("--min-outlets", type=click.IntRange(1, SQL_INT_MAX), default=1, show_default=True, help="Only groups carried by at least N outlets.")
 @click.option("--conflicts", is_flag=True, help="Only groups attributed to different speakers.")
 @format_option()
 @with_db
@@ -367,7 +370,7 @@ def variants(db, speaker, min_outlets, conflicts, fmt):
 
 
 @cli.command()
-@click.argument("variant_id", type=int)
+@click.argument("variant_id", type=click.IntRange(1, SQL_INT_MAX))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--color/--no-color", default=None, help="Highlight the diff (default: when writing to a terminal).")
 @with_db
@@ -428,15 +431,24 @@ def db_upgrade(ctx, revision):
 
 @db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
 @click.argument("revision")
+@click.option("--yes", is_flag=True, help="Do not ask before dropping every table (a downgrade to base).")
 @click.pass_context
-def db_downgrade(ctx, revision):
-    """Migrate the database down to REVISION (e.g. -1, or base).
+def db_downgrade(ctx, revision, yes):
+    """Migrate the database down to REVISION (e.g. -1, or base). Rows of the tables that remain are kept;
+    a downgrade to base drops every table and asks first.
 
     Example: quotes db downgrade -1
     """
-    from .db import db_url, downgrade
+    from .db import db_url, downgrade, downgrade_reaches_base
 
-    downgrade(db_url(ctx.obj["db"]), revision)
+    url = db_url(ctx.obj["db"])
+    try:
+        to_base = downgrade_reaches_base(url, revision)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from e
+    if to_base and not yes:
+        click.confirm("This drops every table of the database, with all its quotes. Go on?", abort=True, err=True)
+    downgrade(url, revision)
     click.echo(f"downgraded to {revision}", err=True)
 
 

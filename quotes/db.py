@@ -94,6 +94,27 @@ def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+def downgrade_reaches_base(url: str, revision: str) -> bool:
+    """Whether ``quotes db downgrade REVISION`` would end at base (no tables). Raises ValueError for
+    a revision that does not exist, with the ones that do."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(url))
+    order = [r.revision for r in script.walk_revisions()]  # newest first
+    if revision == "base":
+        return True
+    if revision.startswith("-") and revision[1:].isdigit():
+        engine = make_engine(url)
+        try:
+            current = current_revision(engine)
+        finally:
+            engine.dispose()
+        return current is None or order.index(current) + int(revision[1:]) >= len(order)
+    if revision not in order:
+        raise ValueError(f"no schema revision {revision!r}; the revisions are {', '.join(reversed(order))} and base")
+    return False
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
