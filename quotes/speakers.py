@@ -219,8 +219,10 @@ def count_alias(session: Session, speaker: Speaker, alias: str | None) -> None:
 
 def resolve_speakers(session: Session, occurrences, acronyms: dict[str, str]) -> list[Speaker | None]:
     """The canonical speaker of each occurrence (None where the article names none), with every
-    surface form counted as an alias; one article's entity resolves once."""
+    surface form counted as an alias; one article's entity resolves once. A user's ``speakers split``
+    is replayed: an occurrence written as the split-off form goes to the speaker split off."""
     index = SpeakerIndex(session)
+    splits = split_corrections(session)
     resolved: dict[int, Speaker] = {}
     out = []
     for occ in occurrences:
@@ -230,7 +232,20 @@ def resolve_speakers(session: Session, occurrences, acronyms: dict[str, str]) ->
         if id(occ.entity) not in resolved:
             resolved[id(occ.entity)] = index.resolve(occ.entity, acronyms)
         speaker = resolved[id(occ.entity)]
+        moved = splits.get((speaker.id, (occ.speaker_mention or "").lower())) if speaker.id else None
+        speaker = session.get(Speaker, moved) or speaker if moved else speaker
         if occ.speaker_mention and names.kind_of(occ.speaker_mention) != "pronoun":
             count_alias(session, speaker, occ.speaker_mention)
         out.append(speaker)
+    return out
+
+
+def split_corrections(session: Session) -> dict[tuple[int, str], int]:
+    """(speaker id, lower-cased alias) -> id of the speaker that alias was split off to."""
+    from .models_db import Correction
+
+    out = {}
+    for args in session.scalars(select(Correction.args).where(Correction.action == "split").order_by(Correction.id)):
+        if {"speaker_id", "alias", "new_id"} <= set(args or {}):
+            out[(args["speaker_id"], str(args["alias"]).lower())] = args["new_id"]
     return out

@@ -55,3 +55,21 @@ def test_rename_merge_split_persist(tmp_path):
 def test_unknown_speaker_is_a_one_line_error(tmp_path):
     r = CliRunner().invoke(cli, ["--db", str(tmp_path / "e.db"), "speakers", "merge", "Nobody", "Somebody"])
     assert r.exit_code == 1 and "no speaker called 'Nobody'" in r.output
+
+
+def test_a_split_is_replayed_on_new_articles(tmp_path):
+    """After `split`, a new article's occurrence written as the split-off form goes to the new speaker,
+    even where the article's own coreference joins that form to the old one."""
+    db = tmp_path / "c.db"
+    run = lambda *args: CliRunner().invoke(cli, ["--db", str(db), *args])  # noqa: E731
+    p1 = tmp_path / "1.txt"
+    p1.write_text(A1)
+    assert run("ingest", "--silent", str(p1)).exit_code == 0
+    assert run("speakers", "split", "Maria Lopez", "Lopez", "--as", "Luis Lopez").exit_code == 0
+    p3 = tmp_path / "3.txt"
+    p3.write_text("Tunnel to close\n\nCity engineer Maria Lopez said that the tunnel would close in July. "
+                  "“The work cannot wait,” Lopez said on Wednesday.")
+    assert run("ingest", "--silent", str(p3)).exit_code == 0
+    rows = json.loads(run("export", "--format", "json").stdout)
+    new = {q["speaker_mention"]: q["speaker"] for q in rows if q["article"] == "3.txt"}
+    assert new == {"City engineer Maria Lopez": "Maria Lopez", "Lopez": "Luis Lopez"}
