@@ -423,9 +423,11 @@ def db_upgrade(ctx, revision):
 
     Example: quotes db upgrade
     """
-    from .db import db_url, upgrade
+    from .db import db_url, migration_lock, upgrade
 
-    upgrade(db_url(ctx.obj["db"]), revision)
+    url = db_url(ctx.obj["db"])
+    with migration_lock(url):  # not while an ingest is migrating the same database
+        upgrade(url, revision)
     click.echo(f"upgraded to {revision}", err=True)
 
 
@@ -439,7 +441,7 @@ def db_downgrade(ctx, revision, yes):
 
     Example: quotes db downgrade -1
     """
-    from .db import db_url, downgrade, downgrade_reaches_base
+    from .db import db_url, downgrade, downgrade_reaches_base, migration_lock
 
     url = db_url(ctx.obj["db"])
     try:
@@ -448,7 +450,8 @@ def db_downgrade(ctx, revision, yes):
         raise click.ClickException(str(e)) from e
     if to_base and not yes:
         click.confirm("This drops every table of the database, with all its quotes. Go on?", abort=True, err=True)
-    downgrade(url, revision)
+    with migration_lock(url):
+        downgrade(url, revision)
     click.echo(f"downgraded to {revision}", err=True)
 
 

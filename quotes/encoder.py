@@ -47,13 +47,14 @@ class MemoTransformer(torch.nn.Module):
             attention_mask = torch.ones_like(input_ids)
         lengths = attention_mask.sum(dim=1).tolist()
         keys = [tuple(row[:n]) for row, n in zip(input_ids.tolist(), lengths)]
-        missing = list(dict.fromkeys(k for k in keys if k not in self.memo))
+        missing = list(dict.fromkeys(k for k in keys if k and k not in self.memo))  # () is an all-padding row
         if missing:
             self._compute(missing, input_ids.device)
         batch, width = input_ids.shape
         out = torch.zeros(KEEP_LAYERS, batch, width, self.config.hidden_size, device=input_ids.device)
         for i, key in enumerate(keys):
-            out[:, i, : len(key)] = self.memo[key]
+            if key:
+                out[:, i, : len(key)] = self.memo[key]
         return SimpleNamespace(hidden_states=tuple(out))
 
     def _compute(self, rows: list[tuple], device) -> None:

@@ -25,7 +25,7 @@ from .db import Database
 from .models_db import Article, Speaker
 from .read import RawArticle, ReadFailure, iter_paths, read_items
 from .store import AlreadyStored, Overrides, store_article
-from .workers import Analyser
+from .workers import Analyser, first_line
 
 PARSE_BATCH_ARTICLES = 8
 
@@ -108,7 +108,7 @@ def _store(db: Database, raw: RawArticle, result, overrides: Overrides, version:
         report.skipped += 1
         return
     except Exception as e:  # one bad article must not stop the others
-        report.failed.append((raw.source, f"could not store it: {type(e).__name__}: {str(e).splitlines()[0]}"))
+        report.failed.append((raw.source, f"could not store it: {first_line(e)}"))
         return
     finally:
         report.seconds["store"] += time.perf_counter() - t0
@@ -119,7 +119,7 @@ def _store(db: Database, raw: RawArticle, result, overrides: Overrides, version:
         with db.session() as s:
             group_article(s, article_id)
     except Exception as e:  # the article and its quotes are stored; only their grouping is missing
-        report.failed.append((raw.source, f"stored, but variant grouping failed: {type(e).__name__}: {e}"))
+        report.failed.append((raw.source, f"stored, but variant grouping failed: {first_line(e)}"))
     report.seconds["variants"] += time.perf_counter() - t0
 
 

@@ -61,8 +61,8 @@ class SpeakerAlias(Base):
 
 class SpeakerKey(Base):
     """A key under which speaker resolution finds a named speaker by index instead of by scanning:
-    ``a:`` an alias or name form, ``p:`` a person's folded surname, ``p2:`` its first two letters,
-    ``oh:`` an organisation's head word, ``oc:`` its core words. Kept in step by quotes/speakers.py."""
+    ``a:`` an alias or name form, ``p:`` a person's folded surname, ``oh:`` an organisation's head
+    word, ``oc:`` its core words. Kept in step by quotes/speakers.py."""
 
     __tablename__ = "speaker_keys"
     speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), primary_key=True)

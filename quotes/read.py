@@ -229,16 +229,17 @@ def _decode_unicode(data: bytes, warnings: list, whole_text: bool = True) -> str
         pass
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
-    if bad <= max(MAX_STRAY_BYTES, MAX_STRAY_SHARE * len(data)) and _mostly_utf8(data):
+    if bad <= max(MAX_STRAY_BYTES, MAX_STRAY_SHARE * len(data)) and _mostly_utf8(data, bad):
         warnings.append(f"{bad} invalid UTF-8 byte sequence{'s' if bad != 1 else ''} replaced with U+FFFD")
         return text
     return None
 
 
-def _mostly_utf8(data: bytes) -> bool:
-    """Valid multi-byte UTF-8 sequences outnumber the invalid bytes (else it is a single-byte charset)."""
+def _mostly_utf8(data: bytes, bad: int) -> bool:
+    """Valid multi-byte UTF-8 sequences outnumber the invalid ones (else it is a single-byte charset
+    in which a pair of bytes happens to form a UTF-8 sequence)."""
     valid = len(re.findall(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}", data))
-    return valid > 0 or not re.search(rb"[\x80-\xff]", data)
+    return valid > bad
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -392,6 +393,8 @@ def _jsonl_article(line: str, name: str) -> RawArticle:
         raise ReadError(f"not valid JSON ({e.msg})") from e
     except RecursionError as e:
         raise ReadError("not valid JSON (nested too deeply)") from e
+    except ValueError as e:  # e.g. an integer past Python's digit limit
+        raise ReadError(f"not valid JSON ({str(e).splitlines()[0][:80]})") from e
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise ReadError('each line must be an object with a "text" string')
     for key in JSONL_STRING_FIELDS:

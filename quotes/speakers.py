@@ -68,9 +68,9 @@ def keys_of(name: str, kind: str, aliases: list[str]) -> set[str]:
     """The index keys of a speaker (see ``models_db.SpeakerKey``); none for unnamed sources.
 
     Every speaker a resolution rule below can return carries a key the rule looks up: an exact form
-    (``a:``), a person's surname (``p:``, and ``p2:`` for the near-spellings Jaro-Winkler accepts,
-    which share their first two letters), an organisation's head word or core words (``oh:``,
-    ``oc:``; ``same_org`` needs one or the other to agree)."""
+    (``a:``), a person's surname (``p:``; near-spellings are found by a range scan over the surnames
+    with the same first letter), an organisation's head word or core words (``oh:``, ``oc:``;
+    ``same_org`` needs one or the other to agree)."""
     if kind not in NAMED_KINDS:
         return set()
     forms = [name, *aliases]
@@ -78,7 +78,7 @@ def keys_of(name: str, kind: str, aliases: list[str]) -> set[str]:
     if kind == "person":
         last = names.person_key(name)[1]
         if last:
-            keys |= {"p:" + last, "p2:" + last[:2]}
+            keys.add("p:" + last)
     else:
         for f in forms:
             if names.is_acronym(f):
@@ -170,10 +170,7 @@ class SpeakerIndex:
             return None
         same_last = self._holding("p:" + last, ("person",))
         if not same_last and len(last) >= 6:
-            from rapidfuzz.distance import JaroWinkler
-
-            same_last = [sp for sp in self._holding("p2:" + last[:2], ("person",))
-                         if JaroWinkler.similarity(names.person_key(sp.name)[1], last) >= 0.95]
+            same_last = self._near_surnames(last)
         if first:
             exact = [sp for sp in same_last if names.person_key(sp.name)[0] == first]
             if exact:
@@ -186,6 +183,18 @@ class SpeakerIndex:
             return full[0]
         bare = [sp for sp in same_last if not names.person_key(sp.name)[0]]
         return bare[0] if bare and not full else None
+
+    def _near_surnames(self, last: str) -> list[Speaker]:
+        """People whose surname Jaro-Winkler puts at 0.95 or more from ``last`` (Zelensky, Zelenskyy;
+        Kuleba, Kouleba), among the surnames that share its first letter: an index range, not a scan."""
+        from rapidfuzz.distance import JaroWinkler
+
+        low = "p:" + last[0]
+        rows = self.session.execute(
+            select(SpeakerKey.key, SpeakerKey.speaker_id).join(Speaker)
+            .where(SpeakerKey.key >= low, SpeakerKey.key < low + "\U0010ffff", Speaker.kind == "person")).all()
+        ids = sorted({sid for key, sid in rows if JaroWinkler.similarity(key[2:], last) >= 0.95})
+        return [self.session.get(Speaker, i) for i in ids]
 
     def _organisation(self, entity: "Entity", acronyms: dict[str, str]) -> Speaker | None:
         forms = [f for f in [entity.name, *entity.mentions] if not names.is_acronym(f)]

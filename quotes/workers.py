@@ -38,16 +38,30 @@ def analyse_batch(texts: list[str], models: str | None, device: str | None = Non
     t0 = time.perf_counter()
     try:
         docs = parse_texts(texts, models=models, device=device)
-    except Exception:
+    except Exception as e:
         if len(texts) == 1:
-            raise
-        return [item for t in texts for item in _analyse_alone(t, models, device)]
+            return [Failed(f"the parser failed: {first_line(e)}")]
+        return [item for t in texts for item in analyse_batch([t], models, device)]
     parse_s = (time.perf_counter() - t0) / max(1, len(texts))
     results = [_analyse_doc(doc, parse_s) for doc in docs]
     del docs
-    _add_vectors([r for r in results if isinstance(r, Analysed)])
+    try:
+        _add_vectors([r for r in results if isinstance(r, Analysed)])
+    except Exception:  # find the article whose statements the encoder cannot take
+        for i, r in enumerate(results):
+            if isinstance(r, Analysed):
+                try:
+                    _add_vectors([r])
+                except Exception as e:
+                    results[i] = Failed(f"could not embed its statements: {first_line(e)}")
     _release_memory()
     return results
+
+
+def first_line(e: BaseException) -> str:
+    """``Type: first line of the message`` of an exception, never empty, never several lines."""
+    text = str(e).strip()
+    return f"{type(e).__name__}: {text.splitlines()[0]}" if text else type(e).__name__
 
 
 def _release_memory() -> None:
@@ -62,13 +76,6 @@ def _release_memory() -> None:
         pass
 
 
-def _analyse_alone(text: str, models: str | None, device: str | None) -> list[Analysed | Failed]:
-    try:
-        return analyse_batch([text], models, device)
-    except Exception as e:
-        return [Failed(f"the parser failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")]
-
-
 def _analyse_doc(doc, parse_s: float) -> Analysed | Failed:
     from . import names
     from .analyse import analyse
@@ -78,10 +85,10 @@ def _analyse_doc(doc, parse_s: float) -> Analysed | Failed:
         t0 = time.perf_counter()
         occurrences = analyse(doc.text, doc)
         acronyms = names.learn_acronyms(doc.text)
+        conllu = to_conllu(doc)
     except Exception as e:  # a rule that trips on an odd parse must not stop the run
-        return Failed(f"extraction failed: {type(e).__name__}: {e}")
-    return Analysed(doc.text, to_conllu(doc), occurrences, acronyms, [],
-                    {"parse": parse_s, "analyse": time.perf_counter() - t0})
+        return Failed(f"extraction failed: {first_line(e)}")
+    return Analysed(doc.text, conllu, occurrences, acronyms, [], {"parse": parse_s, "analyse": time.perf_counter() - t0})
 
 
 def _add_vectors(results: list[Analysed]) -> None:
@@ -147,16 +154,37 @@ class Analyser:
         yield from self._map_parallel(itertools.chain([first, second], batches))
 
     def _map_parallel(self, batches: Iterator[list[str]]) -> Iterator[list[Analysed | Failed]]:
+        """Batches through the worker pool, in order. A worker that dies (out of memory, killed)
+        fails the batch it held, with a reason; the pool is started again for the others."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from .parse import find_models, models_dir
+
+        find_models(models_dir(self.models))  # a missing model folder is said here, not in a worker's traceback
+        self._start_pool()
+        pending: deque = deque()
+        for texts in batches:
+            pending.append((texts, self.pool.submit(_work, texts)))
+            while len(pending) > self.workers:
+                yield self._result(pending, BrokenProcessPool)
+        while pending:
+            yield self._result(pending, BrokenProcessPool)
+
+    def _start_pool(self) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         threads = max(1, cpu_count() // self.workers)
         self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_init_worker, initargs=(self.models, self.device, threads))
-        pending: deque = deque()
-        for texts in batches:
-            pending.append(self.pool.submit(_work, texts))
-            if len(pending) > self.workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+
+    def _result(self, pending: deque, broken) -> list[Analysed | Failed]:
+        texts, future = pending.popleft()
+        try:
+            return future.result()
+        except broken:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self._start_pool()
+            for i, (other, _) in enumerate(pending):  # their futures died with the pool
+                pending[i] = (other, self.pool.submit(_work, other))
+            return [Failed("a worker process died while parsing it (out of memory?); try --workers 1")] * len(texts)

@@ -85,3 +85,29 @@ def test_two_first_ingests_into_one_new_database(tmp_path):
     assert con.execute("select count(*) from articles").fetchone()[0] == 5
     assert con.execute("select count(distinct key) from articles").fetchone()[0] == 5
     assert con.execute("select count(*) from quotes").fetchone()[0] > 50
+
+
+def test_a_parser_failure_is_one_article_failed_not_a_crashed_run(tmp_path, monkeypatch):
+    import quotes.parse as parse
+
+    real = parse.parse_texts
+
+    def flaky(texts, **kw):
+        if any("POISON" in t for t in texts):
+            raise RuntimeError("")  # an empty message too
+        return real(texts, **kw)
+
+    monkeypatch.setattr(parse, "parse_texts", flaky)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text((SEEDS / "003_682c6d583df0239a.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "b.txt").write_text("POISON. The mayor said on Monday that the bridge would reopen in May.", encoding="utf-8")
+    db = Database(str(tmp_path / "p.db"))
+    report = ingest_paths(db, [str(folder)], workers=1)
+    db.close()
+    assert report.new == 1 and report.quotes > 5
+    assert report.failed == [("b.txt", "the parser failed: RuntimeError")]
+    db = Database(str(tmp_path / "p2.db"))
+    only = ingest_paths(db, [str(folder / "b.txt")], workers=1)  # a batch of one fails the same way
+    db.close()
+    assert only.failed == [("b.txt", "the parser failed: RuntimeError")] and only.new == 0

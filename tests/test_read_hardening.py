@@ -159,3 +159,17 @@ def test_long_paragraphs_are_cut_at_sentence_ends():
     assert len(body) >= 4 and all(p.endswith("officials.") for p in body)  # cut between sentences only
     assert " ".join(body) == (sentence * 200).strip()
     assert "".join(p for p in pieces if p.startswith("x")) == "x" * 9000
+
+
+def test_a_jsonl_integer_past_pythons_digit_limit_is_one_bad_line(tmp_path):
+    p = tmp_path / "big.jsonl"
+    p.write_text('{"text": "' + ARTICLE.replace("\n", " ") + '", "id": ' + "9" * 5000 + "}\n"
+                 + json.dumps({"text": ARTICLE}) + "\n")
+    items = read_items(str(p))
+    assert isinstance(items[0], ReadFailure) and items[0].reason.startswith("not valid JSON")
+    assert not isinstance(items[1], ReadFailure) and items[1].text.startswith("Mayor wins")
+
+
+def test_cp1252_with_one_accidental_utf8_pair_stays_cp1252():
+    text = "Die Straße “bleibt” geschlossen, sagte Müller am Montag, und der Stadtrat stimmte zu."
+    assert decode(text.encode("cp1252")) == text

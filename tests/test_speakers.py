@@ -71,3 +71,24 @@ def test_kinds(mention, kind):
     head_upos = "NOUN" if mention.lower().startswith(("a ", "an ")) else None
     det = mention.split()[0] if head_upos else None
     assert names.kind_of(mention, head_upos=head_upos, determiner=det) == kind
+
+
+def test_near_spellings_of_a_surname_find_the_stored_person(tmp_path):
+    """Found through the surname index (no scan), including spellings that differ in their second
+    letter: Kuleba / Kouleba, Stoltenberg / Sotltenberg."""
+    from quotes.attribute import Entity
+    from quotes.db import Database
+    from quotes.speakers import SpeakerIndex
+
+    db = Database(str(tmp_path / "s.db"))
+    with db.session() as s:
+        index = SpeakerIndex(s)
+        kuleba = index.resolve(Entity("Dmytro Kuleba", "person"), {})
+        stoltenberg = index.resolve(Entity("Jens Stoltenberg", "person"), {})
+        other = index.resolve(Entity("Dmytro Kravets", "person"), {})
+        s.flush()
+        index = SpeakerIndex(s)  # a later article
+        assert index.resolve(Entity("Dmytro Kouleba", "person"), {}) is kuleba
+        assert index.resolve(Entity("Jens Sotltenberg", "person"), {}) is stoltenberg
+        assert index.resolve(Entity("Dmytro Kravchenko", "person"), {}) not in (kuleba, other)
+    db.close()
