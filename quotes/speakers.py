@@ -23,7 +23,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from . import names
-from .models_db import Speaker, SpeakerAlias, SpeakerKey
+from .models_db import Correction, Speaker, SpeakerAlias, SpeakerKey
 from .names import same_org
 
 if TYPE_CHECKING:
@@ -251,8 +251,6 @@ def resolve_speakers(session: Session, occurrences, acronyms: dict[str, str]) ->
 
 def split_corrections(session: Session) -> dict[tuple[int, str], int]:
     """(speaker id, lower-cased alias) -> id of the speaker that alias was split off to."""
-    from .models_db import Correction
-
     out = {}
     for args in session.scalars(select(Correction.args).where(Correction.action == "split").order_by(Correction.id)):
         if {"speaker_id", "alias", "new_id"} <= set(args or {}):
