@@ -25,6 +25,7 @@ from .db import Database
 from .models_db import Article, Speaker
 from .read import RawArticle, ReadFailure, iter_paths, read_items
 from .store import AlreadyStored, Overrides, store_article
+from .variants import group_article
 from .workers import Analyser, first_line
 
 PARSE_BATCH_ARTICLES = 8
@@ -50,8 +51,6 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
 
     ``progress``, when given, is called with no arguments and returns an object with ``update(n)``
     and ``close()`` (a tqdm bar, say); it advances once per article stored or skipped."""
-    from .variants import group_article
-
     report = IngestReport()
     overrides = overrides or Overrides()
     speakers_before = _count_speakers(db)
@@ -63,7 +62,7 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
         for batch, results in _zip_batches(batches, analyser):
             version = version or _models_version(models)
             for (raw, _), result in zip(batch, results):
-                _store(db, raw, result, overrides, version, report, group_article)
+                _store(db, raw, result, overrides, version, report)
                 if bar is not None:
                     bar.update(1)
     if bar is not None:
@@ -73,8 +72,8 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
 
 
 def default_workers() -> int:
-    """One worker process per core this process may use (on 2 cores, 2 workers ingest 1.5 times as
-    fast as 1, for 1.6 times the memory: bench/README.md)."""
+    """One worker process per core this process may use (on 2 cores, 2 workers ingest 1.4 times as
+    fast as 1, for 1.7 times the memory: bench/README.md)."""
     from .workers import cpu_count
 
     return cpu_count()
@@ -94,7 +93,8 @@ def _zip_batches(batches: Iterator[list[tuple[RawArticle, str]]], analyser: Anal
 
 
 def _store(db: Database, raw: RawArticle, result, overrides: Overrides, version: str | None,
-           report: IngestReport, group_article) -> None:
+           report: IngestReport) -> None:
+    """Stages 6 and 7 for one article: store it (one transaction), then group its quotes (another)."""
     for stage, seconds in getattr(result, "seconds", {}).items():
         report.seconds[stage] += seconds
     if isinstance(result, Failed):
