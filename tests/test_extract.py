@@ -94,6 +94,7 @@ def test_cueless_quote_continues_previous_speaker():
     occs = analyse_text(text)
     second = find(occs, "global challenge")[0]
     first = find(occs, "real experience")[0]
+    assert first.entity is not None and first.entity.name == "Yusov"
     assert second.type == "direct" and second.entity is first.entity
     assert second.cue_lemma is None
 
@@ -115,6 +116,7 @@ def test_quoted_title_is_not_speech():
 def test_pronoun_resolves_to_earlier_speaker():
     text = ("Zelensky said the soldiers were wounded. He added that both were receiving medical care.")
     occs = analyse_text(text)
+    assert len(occs) == 2 and occs[0].entity is not None and occs[0].entity.name == "Zelensky"
     assert len({id(o.entity) for o in occs}) == 1
     assert find(occs, "medical care")[0].speaker_mention == "He"
 

@@ -34,7 +34,17 @@ def test_telegram_statement_groups_across_outlets(seeds_db):
     assert reported - direct, rows  # and the reported version of an outlet that did not quote it
 
 
+def grouped(db, fragment) -> list:
+    """variant_id of every stored quote holding ``fragment`` (None where ungrouped); never empty."""
+    ids = [v for (v,) in sqlite3.connect(db).execute("select variant_id from quotes where text like ?", (f"%{fragment}%",))]
+    assert ids, f"no stored quote holds {fragment!r}"
+    return ids
+
+
 def test_groups_do_not_chain_into_other_claims(seeds_db):
+    # the claims exist and are grouped, each with its own kind of statement
+    assert any(grouped(seeds_db, "10,000")) and any(grouped(seeds_db, "infantry")) and any(grouped(seeds_db, "capturing"))
+    assert grouped(seeds_db, "killed or injured")
     for g in groups(seeds_db).values():
         texts = " | ".join(t for t, _, _ in g)
         assert not ("10,000" in texts and "infantry" in texts), texts
@@ -53,6 +63,9 @@ def test_geneva_group_flags_conflicting_attribution(seeds_db):
 
 
 def test_different_casualty_estimates_are_not_grouped(seeds_db):
+    hundreds, thousands = grouped(seeds_db, "hundred"), grouped(seeds_db, "thousand")
+    assert len(groups(seeds_db)) >= 5  # grouping ran
+    assert not ({h for h in hundreds if h} & {t for t in thousands if t})
     for g in groups(seeds_db).values():
         texts = " | ".join(t for t, _, _ in g)
         assert not ("hundred" in texts and "thousand" in texts), texts
