@@ -15,8 +15,7 @@ from .models_db import Article, Quote, QuoteVector
 from .outlet import infer_outlet
 from .read import RawArticle
 from .speakers import resolve_speakers
-
-VECTOR_MODEL = "all-MiniLM-L6-v2"
+from .variants import EMBEDDING_MODEL
 
 
 @dataclass
@@ -53,6 +52,6 @@ def store_article(s, raw: RawArticle, analysed: Analysed, overrides: Overrides, 
               for occ, speaker in zip(analysed.occurrences, speakers)]
     s.add_all(quotes)
     s.flush()
-    s.add_all(QuoteVector(quote_id=q.id, model=VECTOR_MODEL, vector=v) for q, v in zip(quotes, analysed.vectors))
+    s.add_all(QuoteVector(quote_id=q.id, model=EMBEDDING_MODEL, vector=v) for q, v in zip(quotes, analysed.vectors))
     s.flush()
     return article.id

@@ -28,7 +28,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models_db import Article, Quote, QuoteVector, Speaker, VariantGroup
+from .models_db import Quote, QuoteVector, Speaker, VariantGroup
 
 LEXICAL_SAME_SPEAKER = 75.0  # token-set ratio, 0-100
 LEXICAL_OTHER_SPEAKER = 88.0
