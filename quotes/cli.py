@@ -73,16 +73,26 @@ def cli(ctx, db, models):
                    "Default: the number of cores; 1 parses in this process.")
 @click.option("--device", default=None, envvar="QUOTES_DEVICE", show_envvar=True,
               help="Where the models run: cpu, cuda, cuda:N. Default: a CUDA GPU when there is one, else cpu.")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="Read, clean and parse on Ray (the ray extra), --workers actors; this process stores. "
+                   "`--ray` alone (after the paths) or `--ray local` starts a Ray on this machine; "
+                   "`--ray auto` or `--ray ray://HEAD:10001` joins a cluster.")
 @click.option("--silent", is_flag=True, help="No progress bar and no summary.")
 @click.pass_context
-def ingest(ctx, paths, outlet, url, published, workers, device, silent):
+def ingest(ctx, paths, outlet, url, published, workers, device, ray_address, silent):
     """Read articles (.txt, .html, .jsonl; folders recursively; - for stdin), find and store their quotes.
 
     Example: quotes ingest seeds/ more/article.html
     """
+    from .distributed import RayError, require_ray
     from .ingest import Overrides, default_workers, ingest_paths
     from .parse import ModelsMissing
 
+    if ray_address:
+        try:
+            require_ray()
+        except RayError as e:
+            raise click.ClickException(str(e)) from e
     db = open_db(ctx)
     progress = None
     if not silent:
@@ -91,8 +101,9 @@ def ingest(ctx, paths, outlet, url, published, workers, device, silent):
         progress = lambda: tqdm(unit="article", file=sys.stderr, leave=False)  # noqa: E731
     try:
         report = ingest_paths(db, list(paths), overrides=Overrides(outlet, url, published), models=ctx.obj["models"],
-                              progress=progress, workers=workers or default_workers(), device=device)
-    except ModelsMissing as e:
+                              progress=progress, workers=workers or (None if ray_address else default_workers()),
+                              device=device, ray_address=ray_address)
+    except (ModelsMissing, RayError) as e:
         raise click.ClickException(str(e)) from e
     finally:
         db.close()

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from functools import partial
 
 from sqlalchemy import func, select
 
-from .analyse import Failed
+from . import neighbours
+from .analyse import Analysed, Failed
 from .clean import clean_article
 from .db import Database
 from .models_db import Article, Speaker
@@ -45,28 +48,35 @@ class IngestReport:
 
 
 def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None = None, models: str | None = None,
-                 progress: Callable[[], object] | None = None, stdin=None, workers: int = 1,
-                 device: str | None = None) -> IngestReport:
+                 progress: Callable[[], object] | None = None, stdin=None, workers: int | None = 1,
+                 device: str | None = None, ray_address: str | None = None) -> IngestReport:
     """Ingest files, folders and ``-`` (stdin) into the database; returns counts, failures and timings.
 
     ``progress``, when given, is called with no arguments and returns an object with ``update(n)``
-    and ``close()`` (a tqdm bar, say); it advances once per article stored or skipped."""
+    and ``close()`` (a tqdm bar, say); it advances once per article stored or skipped.
+
+    ``workers`` parse in parallel (None: one per core). With ``ray_address`` the articles are read,
+    cleaned and parsed on Ray instead (``distributed.py``; ``local`` starts a Ray on this machine,
+    ``auto`` or ``ray://HOST:PORT`` joins a cluster, a process already connected to Ray stays on it),
+    ``workers`` actors (None: one per CPU of the cluster); this process stores the results."""
     report = IngestReport()
     overrides = overrides or Overrides()
     speakers_before = _count_speakers(db)
     bar = progress() if progress else None
     version = None
-    fresh = _skip_known(db, _read(paths, report, stdin), report, bar)
-    with Analyser(models, workers=workers, device=device) as analyser:
-        batches = _batched(fresh, PARSE_BATCH_ARTICLES)
-        for batch, results in _zip_batches(batches, analyser):
-            version = version or _models_version(models)
-            for (raw, _), result in zip(batch, results):
+    analysed = _analysed_on_ray(ray_address) if ray_address else _analysed_here
+    try:
+        with closing(analysed(db, paths, report, models=models, workers=workers, device=device, stdin=stdin,
+                              bar=bar)) as pairs:
+            for raw, result in pairs:
+                version = version or _models_version(models)
                 _store(db, raw, result, overrides, version, report)
                 if bar is not None:
                     bar.update(1)
-    if bar is not None:
-        bar.close()
+    finally:
+        if bar is not None:
+            bar.close()
+    neighbours.save_all()  # the vector index beside the database, for the next run
     report.speakers = _count_speakers(db) - speakers_before
     return report
 
@@ -77,6 +87,24 @@ def default_workers() -> int:
     from .workers import cpu_count
 
     return cpu_count()
+
+
+def _analysed_here(db: Database, paths: list[str], report: IngestReport, *, models: str | None, workers: int | None,
+                   device: str | None, stdin, bar) -> Iterator[tuple[RawArticle, Analysed | Failed]]:
+    """Every new article of ``paths`` with its analysis, in input order: read and cleaned here,
+    parsed here or in worker processes."""
+    fresh = _skip_known(db, _read(paths, report, stdin), report, bar)
+    with Analyser(models, workers=workers or default_workers(), device=device) as analyser:
+        for batch, results in _zip_batches(_batched(fresh, PARSE_BATCH_ARTICLES), analyser):
+            for (raw, _), result in zip(batch, results):
+                yield raw, result
+
+
+def _analysed_on_ray(address: str) -> Callable[..., Iterator[tuple[RawArticle, Analysed | Failed]]]:
+    """``_analysed_here``'s twin on Ray, at ``address`` (see ``distributed.analyse_on_ray``)."""
+    from .distributed import analyse_on_ray
+
+    return partial(analyse_on_ray, address=address)
 
 
 def _zip_batches(batches: Iterator[list[tuple[RawArticle, str]]], analyser: Analyser):

@@ -123,3 +123,14 @@ class QuoteVector(Base):
     quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True)
     model: Mapped[str] = mapped_column(Text)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+    __table_args__ = (Index("ix_quote_vectors_model", "model"),)
+
+
+class TermStat(Base):
+    """How many stored quotes hold a word (``w:word``) or a proper-name anchor (``a:name``), and
+    ``*`` how many quotes there are: variant grouping searches by a quote's rarest words and ignores
+    names too common to anchor a match, without counting over the quotes. Kept by store.py."""
+
+    __tablename__ = "term_stats"
+    term: Mapped[str] = mapped_column(Text, primary_key=True)
+    quotes: Mapped[int] = mapped_column(Integer)

@@ -14,6 +14,7 @@ COLUMNS = ["quote_id", "type", "text", "cue_lemma", "cue_text", "speaker_mention
            "article_id", "article", "title", "outlet", "url", "published", "start", '"end"', "confidence", "variant_id"]
 QUOTE_COLUMNS = ", ".join(COLUMNS)
 QUALIFIED_COLUMNS = ", ".join(f"quote_view.{c}" for c in COLUMNS)
+RANK_WINDOW = 10_000  # with a limit, the most recent matches ranked (all of them for rarer words)
 
 
 def fts_query(user_text: str) -> str | None:
@@ -23,14 +24,29 @@ def fts_query(user_text: str) -> str | None:
 
 
 def who_said(conn, query: str, *, limit: int | None = None) -> list[dict]:
-    """Every occurrence whose text matches ``query``, best matches first."""
+    """Every occurrence whose text matches ``query``, best matches first (BM25). With ``limit``,
+    a query matching more than ``RANK_WINDOW`` quotes ranks the most recently stored of them."""
     if conn.dialect.name == "sqlite":
         match = fts_query(query)
         if match is None:
             return []
-        stmt = f"""SELECT {QUALIFIED_COLUMNS} FROM quote_view JOIN quotes_fts ON quotes_fts.rowid = quote_view.quote_id
-                   WHERE quotes_fts MATCH :q ORDER BY bm25(quotes_fts), quote_id"""
+        # rank inside FTS5 first, then join only the hits kept: joining every match to the view
+        # before sorting made a common word cost a read of each of its quotes. With a limit, only
+        # the RANK_WINDOW most recently stored matches are ranked (FTS5 walks a term's postings
+        # newest first and stops), so a word in every other quote costs what a rare one does.
+        hits = "SELECT rowid AS id, rank FROM quotes_fts WHERE quotes_fts MATCH :q"
+        if limit:
+            hits += f""" AND rowid >= (SELECT coalesce(min(rowid), 0) FROM (SELECT rowid FROM quotes_fts
+                         WHERE quotes_fts MATCH :q ORDER BY rowid DESC LIMIT {RANK_WINDOW}))"""
+        hits += " ORDER BY rank, rowid"
+        if limit:
+            hits += " LIMIT :limit"
+        stmt = f"""SELECT {QUALIFIED_COLUMNS} FROM ({hits}) AS hits JOIN quote_view ON quote_view.quote_id = hits.id
+                   ORDER BY hits.rank, hits.id"""
         params = {"q": match}
+        if limit:
+            params["limit"] = limit
+        return [dict(r._mapping) for r in conn.execute(sql(stmt), params)]
     else:
         stmt = f"""SELECT {QUOTE_COLUMNS} FROM quote_view
                    WHERE to_tsvector('english', text) @@ plainto_tsquery('english', :q) ORDER BY quote_id"""

@@ -15,7 +15,7 @@ from .models_db import Article, Quote, QuoteVector
 from .outlet import infer_outlet
 from .read import RawArticle
 from .speakers import resolve_speakers
-from .variants import EMBEDDING_MODEL
+from .variants import EMBEDDING_MODEL, index_terms
 
 
 @dataclass
@@ -54,4 +54,5 @@ def store_article(s, raw: RawArticle, analysed: Analysed, overrides: Overrides, 
     s.flush()
     s.add_all(QuoteVector(quote_id=q.id, model=EMBEDDING_MODEL, vector=v) for q, v in zip(quotes, analysed.vectors))
     s.flush()
+    index_terms(s, [q.text for q in quotes])
     return article.id

