@@ -29,8 +29,11 @@ def open_db(ctx, *, write: bool = True):
     except SchemaError as e:
         raise click.ClickException(str(e)) from e
     except Exception as e:  # unreachable server, unreadable file, ...
+        from .db import db_url, explain
+
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise click.ClickException(mask_secrets(f"cannot open the database {ctx.obj['db'] or 'quotes.db'}: {first}")) from e
+        raise click.ClickException(mask_secrets(explain(db_url(ctx.obj["db"]), e)
+                                                or f"cannot open the database {ctx.obj['db'] or 'quotes.db'}: {first}")) from e
 
 
 def with_db(f):
@@ -503,8 +506,9 @@ def main():
 
     from .db import mask_secrets
 
+    obj: dict = {}
     try:
-        code = cli.main(obj={}, standalone_mode=False)
+        code = cli.main(obj=obj, standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted!", err=True)
         sys.exit(1)
@@ -515,6 +519,14 @@ def main():
     except Exception as e:
         if os.environ.get("QUOTES_DEBUG"):
             raise
+        from sqlalchemy.exc import DBAPIError
+
+        from .db import db_url, explain
+
+        reason = explain(db_url(obj.get("db")), e) if isinstance(e, (OSError, DBAPIError)) else None
+        if reason:
+            click.echo(mask_secrets(f"Error: {reason}"), err=True)
+            sys.exit(1)
         first = str(e).splitlines()[0] if str(e) else ""
         click.echo(mask_secrets(f"Error: {type(e).__name__}: {first} (QUOTES_DEBUG=1 shows where)"), err=True)
         sys.exit(1)

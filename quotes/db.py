@@ -35,6 +35,28 @@ def mask_secrets(text: str) -> str:
     return SECRET_PARAM.sub(lambda m: m.group("head") + "***", text)
 
 
+def explain(url: str, error: BaseException) -> str | None:
+    """One line saying what is wrong with the database at ``url`` and how to fix it, for the
+    failures a user can fix (a missing folder, a file that is not a database, no permission, an
+    unreachable server); None for anything else."""
+    text = str(getattr(error, "orig", None) or error).strip().splitlines()
+    first = text[0] if text else type(error).__name__
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        path = Path(url[len("sqlite:///"):])
+        if not path.parent.is_dir():
+            return f"the folder {path.parent} does not exist: create it, or pass another --db (or QUOTES_DB)"
+        if "file is not a database" in first or "malformed" in first:
+            return (f"{path} is not a SQLite database, or is damaged ({first}): pass another --db, or restore it "
+                    f"from a backup (`sqlite3 {path} .recover` can save what is left of a damaged one)")
+        if "readonly" in first or "permission" in first.lower() or isinstance(error, PermissionError):
+            return f"cannot write {path} or its folder ({first}): check the permissions, or pass another --db"
+        if "unable to open database file" in first:
+            return f"cannot open {path} ({first}): check that it is a file you may read and write, or pass another --db"
+    elif "could not connect" in first.lower() or "connection refused" in first.lower() or "timeout" in first.lower():
+        return mask_secrets(f"cannot reach the database server of {url} ({first}): is it running, and is the URL right?")
+    return None
+
+
 def db_url(db: str | None = None) -> str:
     """A SQLAlchemy URL for a path or URL (QUOTES_DB, else ./quotes.db)."""
     db = db or os.environ.get("QUOTES_DB") or DEFAULT_DB

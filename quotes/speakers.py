@@ -128,7 +128,7 @@ class SpeakerIndex:
     def resolve(self, entity: "Entity", acronyms: dict[str, str]) -> Speaker:
         """The canonical speaker for an article's entity (created when none matches)."""
         if entity.kind not in NAMED_KINDS:
-            return self._create(entity.name, "anonymous", entity.description)
+            return self._merged_form(entity.name) or self._create(entity.name, "anonymous", entity.description)
         forms = [entity.name, *entity.mentions, *entity.acronyms]
         sp = self._by_alias(forms) or self._by_curated(forms + [acronyms[a] for a in entity.acronyms if a in acronyms])
         if sp is None:
@@ -143,6 +143,17 @@ class SpeakerIndex:
         for form in forms:
             self.local.setdefault(alias_key(form), sp)
         return sp
+
+    def _merged_form(self, name: str) -> Speaker | None:
+        """The named speaker a user merged this exact unnamed form into (``speakers merge``), when the
+        form names someone ("White House National Security Advisor John Kirby", misread as unnamed):
+        the merge is replayed for the next article that writes it so. Generic forms ("a senior
+        official", "the agency") stay unnamed and per article whatever a merge said: in another
+        article they are likely someone else."""
+        if not re.search(r"\s[A-Z]", name.strip()):
+            return None
+        stored = self._holding("a:" + alias_key(name))
+        return stored[0] if stored else None
 
     def _by_name(self, name: str) -> Speaker | None:
         key = alias_key(name)

@@ -164,3 +164,29 @@ def test_read_commands_never_migrate(runner, seeds_copy):
     assert runner.invoke(cli, ["--db", str(seeds_copy), "db", "upgrade"]).exit_code == 0
     r = runner.invoke(cli, ["--db", str(seeds_copy), "who-said", "Geneva"])
     assert r.exit_code == 0 and "Geneva" in r.output
+
+
+def test_database_errors_are_one_line_that_names_the_fix(tmp_path):
+    """A missing folder, a file that is not a database and an unreachable server: one line on stderr
+    saying what to do, exit 1, for the db commands, a read command and ingest alike (real processes)."""
+    import subprocess
+    import sys
+
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(bytes(range(256)) * 20)
+    article = Path(__file__).resolve().parents[1] / "seeds" / "000_4104acffb22e89e7.txt"
+    cases = [
+        (["--db", str(tmp_path / "no" / "such" / "x.db"), "db", "current"], "the folder"),
+        (["--db", str(tmp_path / "no" / "such" / "x.db"), "db", "upgrade"], "create it, or pass another --db"),
+        (["--db", str(tmp_path / "no" / "such" / "x.db"), "ingest", str(article)], "create it, or pass another --db"),
+        (["--db", str(corrupt), "db", "current"], "is not a SQLite database, or is damaged"),
+        (["--db", str(corrupt), "who-said", "Geneva"], ".recover"),
+        (["--db", str(corrupt), "ingest", str(article)], "restore it from a backup"),
+        (["--db", "postgresql://u:hunter2@127.0.0.1:1/x", "db", "current"], "is it running, and is the URL right?"),
+    ]
+    for args, expected in cases:
+        r = subprocess.run([sys.executable, "-m", "quotes.cli", *args], capture_output=True, text=True, timeout=120)
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 1 and len(lines) == 1 and expected in lines[0], (args, r.stderr)
+        assert "hunter2" not in r.stderr and "Traceback" not in r.stderr
+    assert corrupt.read_bytes() == bytes(range(256)) * 20  # left as it was

@@ -73,3 +73,30 @@ def test_a_split_is_replayed_on_new_articles(tmp_path):
     rows = json.loads(run("export", "--format", "json").stdout)
     new = {q["speaker_mention"]: q["speaker"] for q in rows if q["article"] == "3.txt"}
     assert new == {"City engineer Maria Lopez": "Maria Lopez", "Lopez": "Luis Lopez"}
+
+
+def test_merge_of_an_unnamed_form_that_names_someone_is_replayed(seeds_copy, tmp_path):
+    """Article 002 writes "White House National Security Advisor John Kirby", which attribution reads
+    as an unnamed source. Merged by hand into John Kirby, the same form in the next article goes to
+    him, not to a new unnamed speaker."""
+    import shutil
+
+    from conftest import SEEDS
+
+    con = sqlite3.connect(seeds_copy)
+    (anon,) = con.execute("select id from speakers where kind = 'anonymous' and name like '%Advisor John Kirby'").fetchone()
+    (kirby,) = con.execute("select id from speakers where name = 'John Kirby' and kind = 'person'").fetchone()
+    r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "speakers", "merge", str(anon), str(kirby)])
+    assert r.exit_code == 0, r.output
+    with con:
+        con.execute("pragma foreign_keys = on")
+        con.execute("delete from articles where source like '%002_d1759d5647a01103.txt'")
+    folder = tmp_path / "again"
+    folder.mkdir()
+    shutil.copy(SEEDS / "002_d1759d5647a01103.txt", folder)
+    r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "ingest", "--silent", str(folder)])
+    assert r.exit_code == 0, r.output
+    rows = con.execute("select s.id, s.kind from quotes q join speakers s on s.id = q.speaker_id "
+                       "where q.speaker_mention = 'White House National Security Advisor John Kirby'").fetchall()
+    assert rows and set(rows) == {(kirby, "person")}
+    assert not con.execute("select 1 from speakers where kind = 'anonymous' and name like '%Advisor John Kirby'").fetchall()
