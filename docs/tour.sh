@@ -30,6 +30,9 @@ cmd "One statement side by side, diffed against its canonical form" $Q compare 1
 cmd "Debug a parse" bash -c "echo '“We will win,” the mayor said.' | $Q parse -"
 cmd "Models in use" $Q models info
 cmd "Opt in to Stanza's official models (needs a network)" $Q models download --help
+cmd "Which articles the installed parser and extractor made" $Q db status
+echo "**Extract stored articles again from their stored parses, after an upgrade (no parsing; quotes that stay the same keep their ids; with --behind only those an older extractor made)**"; echo
+show bash -c "$Q reextract 2>&1 | tr '\\r' '\\n' | tail -1"
 cmd "Schema migrations" $Q db current
 cmd "Schema history" $Q db history
 cmd "Step the schema down one revision (rows are kept)" $Q db downgrade -1

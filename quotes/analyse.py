@@ -5,7 +5,10 @@ store (``workers.py`` fills it, in this process or a worker process; ``store.py`
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from .attribute import ArticleSpeakers, Occurrence, attribute
 from .extract import find_attributions
@@ -33,6 +36,28 @@ class Failed:
     error: str
 
 
+# the modules and data whose behaviour decides what is extracted and who it is credited to
+EXTRACTOR_SOURCES = ("analyse.py", "syntax.py", "tagfix.py", "quotemarks.py", "extract.py", "quotetype.py",
+                     "attribute.py", "lexicon.py", "names.py", "speakers.py", "data")
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """``quotes`` version + a hash of the extraction, attribution and speaker-resolution code and
+    data: stored with each article, so that ``quotes db status`` knows which articles an upgrade
+    would extract differently (``quotes reextract --behind`` brings them up to date)."""
+    from . import __version__
+
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in EXTRACTOR_SOURCES:
+        path = root / name
+        for f in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if f.is_file() and f.suffix in (".py", ".json", ".txt", ".tsv"):
+                digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
 def analyse(text: str, doc) -> list[Occurrence]:
     """All statements of an article, attributed within the article, in text order."""
     sentences = sentences_from_doc(doc)
@@ -49,4 +74,4 @@ def analyse_text(text: str, *, models: str | None = None) -> list[Occurrence]:
     return analyse(text, parse_text(text, models=models))
 
 
-__all__ = ["Analysed", "Failed", "analyse", "analyse_text", "ArticleSpeakers", "Occurrence"]
+__all__ = ["Analysed", "Failed", "analyse", "analyse_text", "extractor_version", "ArticleSpeakers", "Occurrence"]

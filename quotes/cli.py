@@ -121,6 +121,52 @@ def ingest(ctx, paths, outlet, url, published, workers, device, ray_address, sil
         ctx.exit(1)
 
 
+@cli.command()
+@click.option("--article", "article_ids", type=click.IntRange(1, SQL_INT_MAX), multiple=True,
+              help="Only this article id (repeatable).")
+@click.option("--outlet", help="Only articles of this outlet.")
+@click.option("--since", help="Only articles published on or after this date (ISO 8601).")
+@click.option("--until", help="Only articles published on or before this date (ISO 8601).")
+@click.option("--behind", is_flag=True, help="Only articles not made by the installed extractor (see `quotes db status`).")
+@click.option("--reparse", is_flag=True,
+              help="Parse again the articles whose stored parse came from other parser models (loads the parser).")
+@click.option("--silent", is_flag=True, help="No progress bar and no summary.")
+@click.pass_context
+def reextract(ctx, article_ids, outlet, since, until, behind, reparse, silent):
+    """Extract stored articles again from their stored parses, with the installed extractor: new
+    quotes, speakers and groups without parsing again. Quotes that stay the same keep their ids;
+    speaker corrections are replayed.
+
+    Example: quotes reextract --behind
+    """
+    from .parse import ModelsMissing
+    from .reextract import reextract as run, select_articles
+
+    db = open_db(ctx)
+    try:
+        ids = select_articles(db, ids=list(article_ids), outlet=outlet, since=since, until=until, behind=behind)
+        progress = None
+        if not silent:
+            from tqdm import tqdm
+
+            progress = lambda: tqdm(total=len(ids), unit="article", file=sys.stderr, leave=False)  # noqa: E731
+        report = run(db, ids, reparse=reparse, models=ctx.obj["models"], progress=progress)
+    except ModelsMissing as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        db.close()
+    for source, reason in report.failed:
+        click.echo(f"error: {source}: {reason}", err=True)
+    if not silent:
+        click.echo(f"articles: {report.articles} re-extracted, {report.changed} changed"
+                   + (f", {report.reparsed} parsed again" if report.reparsed else "")
+                   + f"; quotes: {report.kept} kept, {report.added} added, {report.removed} removed; "
+                   f"speakers removed: {report.speakers_removed}"
+                   + (f"; failed: {len(report.failed)}" if report.failed else ""), err=True)
+    if report.failed:
+        ctx.exit(1)
+
+
 # -- who-said / export ----------------------------------------------------------------------------
 QUOTE_TABLE = ["quote_id", "speaker", "type", "cue_text", "outlet", "article", "text"]
 QUOTE_WIDTHS = {"text": 70, "article": 24, "outlet": 16, "speaker": 28}
@@ -481,6 +527,30 @@ def db_current(ctx):
     engine = make_engine(db_url(ctx.obj["db"]))
     click.echo(current_revision(engine) or "(empty: run `quotes db upgrade`)")
     engine.dispose()
+
+
+@db_group.command("status")
+@format_option()
+@with_db
+def db_status(db, fmt):
+    """How many stored articles the installed parser models and extractor made, and what brings
+    the others up to date.
+
+    Example: quotes db status
+    """
+    from .analyse import extractor_version
+    from .parse import find_models, models_dir
+    from .search import provenance
+
+    parser = find_models(models_dir(None)).version
+    with db.engine.connect() as conn:
+        rows = provenance(conn, parser=parser, extractor=extractor_version())
+    if fmt != "table":
+        render(rows, fmt)
+        return
+    for r in rows:
+        click.echo(f"{r['what']}: {r['current']} of {r['articles']} articles made by the installed one ({r['installed']})"
+                   + (f"; {r['articles'] - r['current']} behind: run `{r['fix']}`" if r["articles"] > r["current"] else ""))
 
 
 @db_group.command("history")

@@ -111,3 +111,21 @@ SENTENCE_OPENERS = frozenset(
     "additionally instead overall then finally moreover furthermore nonetheless nevertheless elsewhere "
     "afterwards subsequently initially ultimately similarly likewise again already".split()
 )
+
+
+# English function words: shared by any two texts, they say nothing about whether two statements are
+# one (variant grouping compares the other words). The usual short list of pronouns, determiners,
+# auxiliaries, prepositions and conjunctions.
+FUNCTION_WORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below
+between both but by can could did do does doing down during each either every few for from further had
+has have having he her here hers herself him himself his how i if in into is it its itself just let me
+more most much must my myself neither no nor not now of off on once only or other ought our ours
+ourselves out over own same shall she should so some such than that the their theirs them themselves
+then there these they this those through to too under until up upon us very was we were what when
+where which while who whom whose why will with would yet you your yours yourself yourselves
+s t d ll m re ve don doesn didn isn aren wasn weren won wouldn shouldn couldn can't don't it's i'm
+we're they're he's she's that's there's we've i've you're i'll we'll you'll it'll won't
+said says say told tell know think going go goes went get got make made want see come like well one
+really thing things lot way just yes ok okay oh
+""".split())

@@ -29,6 +29,7 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     parse_conllu: Mapped[str | None] = mapped_column(Text)
     parser_version: Mapped[str | None] = mapped_column(Text)
+    extractor_version: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
     quotes: Mapped[list["Quote"]] = relationship(back_populates="article", cascade="all, delete-orphan")
 

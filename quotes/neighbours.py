@@ -117,6 +117,7 @@ class VectorIndex:
         """Drop keys whose rows were rolled back or deleted by this process (their ids may be reused)."""
         keys = np.asarray(list(ids), dtype=np.uint64)
         if len(keys):
+            self.high = min(self.high, int(keys.min()) - 1)  # a reused id is then caught up with
             present = keys[np.asarray(self.index.contains(keys), dtype=bool).reshape(-1)]
             if len(present):
                 self.index.remove(present)
@@ -191,12 +192,13 @@ class VectorIndex:
         if self.path is None or not self.dirty:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")  # two processes may save at once
         self.index.save(str(tmp))
         os.replace(tmp, self.path)
         meta = self._meta_path()
-        meta.with_name(meta.name + ".tmp").write_text(json.dumps({"high": self.high, "size": len(self.index)}))
-        os.replace(meta.with_name(meta.name + ".tmp"), meta)
+        tmp = meta.with_name(f"{meta.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"high": self.high, "size": len(self.index)}))
+        os.replace(tmp, meta)
         self.dirty = False
 
     def _meta_path(self) -> Path:

@@ -47,14 +47,23 @@ class ModelSet:
 
     @property
     def version(self) -> str:
-        """A short fingerprint of the model files, used to key cached parses."""
-        parts = []
-        for proc in PROCESSORS:
-            p = self.paths.get(proc)
-            if p and Path(p).exists():
-                st = Path(p).stat()
-                parts.append(f"{proc}:{st.st_size}")
-        return f"{self.kind}|" + ",".join(parts)
+        """A fingerprint of the model files' contents (SHA-256), stored with each parse: two
+        different models of the same size are two versions."""
+        files = tuple(str(self.paths[p]) for p in PROCESSORS if self.paths.get(p) and Path(self.paths[p]).exists())
+        return f"{self.kind}|sha256:{_content_hash(files)}"
+
+
+@lru_cache(maxsize=8)
+def _content_hash(files: tuple[str, ...]) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(Path(f).name.encode() + b"\0")
+        with open(f, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]
 
 
 def models_dir(override: str | os.PathLike | None = None) -> Path:

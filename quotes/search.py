@@ -88,3 +88,17 @@ def variant_groups(conn, *, speaker: str | None = None, min_outlets: int = 1, co
 def variant_members(conn, variant_id: int) -> list[dict]:
     stmt = f"SELECT {QUOTE_COLUMNS} FROM quote_view WHERE variant_id = :v ORDER BY article_id, start"
     return [dict(r._mapping) for r in conn.execute(sql(stmt), {"v": variant_id})]
+
+
+def provenance(conn, *, parser: str, extractor: str) -> list[dict]:
+    """For the parser models and the extractor: how many articles the installed one made, and the
+    command that brings the others up to date."""
+    total, parsed, extracted = conn.execute(sql(
+        "SELECT count(*), sum(CASE WHEN parser_version = :p THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN extractor_version = :e THEN 1 ELSE 0 END) FROM articles"), {"p": parser, "e": extractor}).one()
+    return [
+        {"what": "parser", "installed": parser, "articles": total, "current": parsed or 0,
+         "fix": "quotes reextract --reparse"},
+        {"what": "extractor", "installed": extractor, "articles": total, "current": extracted or 0,
+         "fix": "quotes reextract --behind"},
+    ]

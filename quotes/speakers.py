@@ -115,8 +115,9 @@ class SpeakerIndex:
     """Resolves one article's entities to the canonical speakers of the database by indexed keys
     (``speaker_keys``): the cost of a lookup does not grow with the number of speakers stored."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, unnamed: dict[str, Speaker] | None = None):
         self.session = session
+        self.unnamed = unnamed or {}  # alias key -> an unnamed source this article already had (re-extraction)
         self.curated = curated_aliases(os.environ.get("QUOTES_ALIASES"))
         self.local: dict[str, Speaker] = {}  # forms resolved in this article, after the stored aliases
 
@@ -128,7 +129,8 @@ class SpeakerIndex:
     def resolve(self, entity: "Entity", acronyms: dict[str, str]) -> Speaker:
         """The canonical speaker for an article's entity (created when none matches)."""
         if entity.kind not in NAMED_KINDS:
-            return self._merged_form(entity.name) or self._create(entity.name, "anonymous", entity.description)
+            return (self._merged_form(entity.name) or self.unnamed.get(alias_key(entity.name))
+                    or self._create(entity.name, "anonymous", entity.description))
         forms = [entity.name, *entity.mentions, *entity.acronyms]
         sp = self._by_alias(forms) or self._by_curated(forms + [acronyms[a] for a in entity.acronyms if a in acronyms])
         if sp is None:
@@ -237,11 +239,14 @@ def count_alias(session: Session, speaker: Speaker, alias: str | None) -> None:
     speaker.aliases.append(SpeakerAlias(alias=alias, count=1))
 
 
-def resolve_speakers(session: Session, occurrences, acronyms: dict[str, str]) -> list[Speaker | None]:
+def resolve_speakers(session: Session, occurrences, acronyms: dict[str, str],
+                     unnamed: dict[str, Speaker] | None = None) -> list[Speaker | None]:
     """The canonical speaker of each occurrence (None where the article names none), with every
     surface form counted as an alias; one article's entity resolves once. A user's ``speakers split``
-    is replayed: an occurrence written as the split-off form goes to the speaker split off."""
-    index = SpeakerIndex(session)
+    is replayed: an occurrence written as the split-off form goes to the speaker split off.
+    ``unnamed``: the unnamed sources the article had before (by alias key), kept when it is
+    extracted again instead of made anew."""
+    index = SpeakerIndex(session, unnamed)
     splits = split_corrections(session)
     resolved: dict[int, Speaker] = {}
     out = []

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from .analyse import Analysed
+from .analyse import Analysed, extractor_version
 from .models_db import Article, Quote, QuoteVector
 from .outlet import infer_outlet
 from .read import RawArticle
@@ -38,7 +38,7 @@ def store_article(s, raw: RawArticle, analysed: Analysed, overrides: Overrides, 
         key=raw.key, source=raw.source, title=raw.title, text=analysed.text,
         outlet=overrides.outlet or raw.outlet or infer_outlet(raw.text, raw.url),
         url=overrides.url or raw.url, published=overrides.published or raw.published,
-        parse_conllu=analysed.conllu, parser_version=parser_version,
+        parse_conllu=analysed.conllu, parser_version=parser_version, extractor_version=extractor_version(),
     )
     s.add(article)
     try:
@@ -46,13 +46,20 @@ def store_article(s, raw: RawArticle, analysed: Analysed, overrides: Overrides, 
     except IntegrityError as e:  # the unique text key: a concurrent run got there first
         raise AlreadyStored(raw.source) from e
     speakers = resolve_speakers(s, analysed.occurrences, analysed.acronyms)
+    add_quotes(s, article, analysed.occurrences, speakers, analysed.vectors)
+    return article.id
+
+
+def add_quotes(s, article: Article, occurrences, speakers, vectors) -> list[Quote]:
+    """Add an article's occurrences as quotes, with their speakers and vectors, and count their
+    words for grouping (``term_stats``); the caller owns the transaction."""
     quotes = [Quote(article=article, speaker=speaker, type=occ.type, text=occ.text, start=occ.start, end=occ.end,
                     cue_lemma=occ.cue_lemma, cue_text=occ.cue_text, speaker_mention=occ.speaker_mention,
                     sentence=occ.sentence, confidence=occ.confidence, rule=occ.rule)
-              for occ, speaker in zip(analysed.occurrences, speakers)]
+              for occ, speaker in zip(occurrences, speakers)]
     s.add_all(quotes)
     s.flush()
-    s.add_all(QuoteVector(quote_id=q.id, model=EMBEDDING_MODEL, vector=v) for q, v in zip(quotes, analysed.vectors))
+    s.add_all(QuoteVector(quote_id=q.id, model=EMBEDDING_MODEL, vector=v) for q, v in zip(quotes, vectors))
     s.flush()
     index_terms(s, [q.text for q in quotes])
-    return article.id
+    return quotes

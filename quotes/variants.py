@@ -46,13 +46,14 @@ ANCHOR_MAX_SHARE = 0.05  # a name in more than 5% of stored quotes is too common
 VERBATIM = 95.0  # lexical score above which figures and speakers no longer matter
 MIN_CONTAINED_WORDS = 6  # shorter texts cannot match by containment
 MIN_RUN = 3  # words in a row that count towards containment
+MIN_CONTENT_WORDS = 5  # content words a text needs before its words alone (in any order) can match
 MIN_LINKAGE = 0.5  # a quote joins a group when it is a variant of more than half its members
 MIN_WORDS = 4  # shorter statements ("bloody mess") are grouped only when verbatim
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 NEIGHBOURS = 100  # nearest stored quotes by meaning, per new quote
 LEXICAL_CANDIDATES = 50  # best full-text matches, per new quote
 LEXICAL_QUERY_WORDS = 8  # the rarest words of a quote make its full-text query
-LEXICAL_MAX_QUOTES = 500  # a word in more stored quotes than this is too common to search by
+LEXICAL_MAX_QUOTES = 100  # a word in more stored quotes than this is too common to search by
 MAX_GROUP_MEMBERS = 200  # members of one group read to decide whether a quote joins it
 MERGE_SAMPLE = 20  # members of each side compared before two groups become one
 
@@ -83,7 +84,24 @@ def contained(wa: list[str], wb: list[str]) -> float:
         return 0.0
     blocks = SequenceMatcher(None, short, long_, autojunk=False).get_matching_blocks()
     covered = sum(b.size for b in blocks if b.size >= min(MIN_RUN, len(short)))
-    return 100.0 * covered / len(short)
+    return max(100.0 * covered / len(short), _content_share(short, long_))
+
+
+def _content_share(short, long_) -> float:
+    """0-100: the share of the shorter text's content words (function words dropped, compared by
+    their first five letters, so "captured" meets "capture") found in the longer, in any order: a
+    paraphrase that keeps the words ("Russian forces often kill their wounded North Korean comrades"
+    / "...executing wounded comrades..."); 0 when the shorter has fewer than ``MIN_CONTENT_WORDS``."""
+    from .lexicon import FUNCTION_WORDS
+
+    def stems(ws):
+        ws = (w.replace("’", "'") for w in ws)
+        return {w[:5] for w in ws if len(w) > 2 and w not in FUNCTION_WORDS and not w.isdigit()}
+
+    a, b = stems(short), stems(long_)
+    if len(a) < MIN_CONTENT_WORDS or len(b) < len(a):
+        return 0.0
+    return 100.0 * len(a & b) / len(a)
 
 
 NUMBER_WORDS = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions",
@@ -136,7 +154,7 @@ def is_variant(lex: float, sem: float, same_speaker: bool, n_words: int, *, a: s
 
 
 def group_article(s: Session, article_id: int, *, exact: bool = False) -> None:
-    """Attach each quote of a stored article to the group it links to in other articles.
+    """Attach each ungrouped quote of a stored article to the group it links to in other articles.
 
     A quote joins a group only when it is a variant of most of the group's members (more than
     ``MIN_LINKAGE`` of those in other articles), not merely of one of them: single-link grouping lets
@@ -151,7 +169,8 @@ def group_article(s: Session, article_id: int, *, exact: bool = False) -> None:
     members of the groups those belong to. Similarities are computed for all pairs at once (a
     matrix product for the semantic side, ``rapidfuzz.process.cdist`` for the lexical side); the
     full rule runs only on the pairs that clear the lowest threshold of either kind."""
-    new = list(s.scalars(select(Quote).where(Quote.article_id == article_id).order_by(Quote.id)))
+    new = list(s.scalars(select(Quote).where(Quote.article_id == article_id, Quote.variant_id.is_(None))
+                         .order_by(Quote.id)))
     if not new:
         return
     stored = dict(s.execute(select(QuoteVector.quote_id, QuoteVector.vector)
@@ -165,7 +184,8 @@ def group_article(s: Session, article_id: int, *, exact: bool = False) -> None:
     others, own = _candidates(s, article_id, new, vectors, exact=exact)
     if not others:
         return
-    sims, lexs = _similarities(new, vectors, others, own, floor_sem)
+    known: dict = {}
+    sims, lexs = _similarities(new, vectors, others, own, known)
     # the groups of the candidates that clear a floor: their members decide whether a quote joins
     near = [{others[k].variant_id for k in np.flatnonzero((lexs[i] >= floor_lex) | (sims[i] >= floor_sem))} - {None}
             for i in range(len(new))]
@@ -176,7 +196,7 @@ def group_article(s: Session, article_id: int, *, exact: bool = False) -> None:
     present = {o.id for o in others}
     for ids, groups in zip(own, near):
         ids.update(m for g in groups for m in members.get(g, ()) if m in present)
-    sims, lexs = _similarities(new, vectors, others, own, floor_sem)
+    sims, lexs = _similarities(new, vectors, others, own, known)
     matrix = np.frombuffer(b"".join(o.vector for o in others), dtype=np.float32).reshape(len(others), -1)
     speaker_ids = {o.speaker_id for o in others} | {q.speaker_id for q in new}
     kinds = dict(s.execute(select(Speaker.id, Speaker.kind).where(Speaker.id.in_(speaker_ids - {None}))).all())
@@ -269,18 +289,25 @@ def _candidates(s: Session, article_id: int, new: list, vectors: np.ndarray, *, 
     return sorted(rows, key=lambda r: r.id), own
 
 
-def _similarities(new: list, vectors: np.ndarray, others: list, own: list[set[int]], floor_sem: float):
-    """Semantic similarity of every new quote with every row (one matrix product) and lexical
-    similarity where it can matter: with the quote's own candidates and with any row close in
-    meaning (``rapidfuzz.process.cdist`` per quote; elsewhere 0)."""
+def _similarities(new: list, vectors: np.ndarray, others: list, own: list[set[int]], known: dict):
+    """Similarities of each new quote with its own candidates (elsewhere -1 and 0: a row that is
+    not among a quote's candidates is never its match): semantic by one matrix product, lexical by
+    ``rapidfuzz.process.cdist`` per quote, for the pairs not already in ``known`` ((i, id) -> score)."""
     matrix = np.frombuffer(b"".join(o.vector for o in others), dtype=np.float32).reshape(len(others), -1)
-    sims = vectors @ matrix.T
     position = {o.id: k for k, o in enumerate(others)}
-    lexs = np.zeros(sims.shape)
+    sims = np.full((len(new), len(others)), -1.0, dtype=np.float32)
+    lexs = np.zeros((len(new), len(others)))
+    full = vectors @ matrix.T
     for i, q in enumerate(new):
-        cols = sorted({position[c] for c in own[i] if c in position} | set(np.flatnonzero(sims[i] >= floor_sem).tolist()))
-        if cols:
-            lexs[i, cols] = lexical_matrix([q.text], [others[k].text for k in cols])[0]
+        cols = sorted(position[c] for c in own[i] if c in position)
+        if not cols:
+            continue
+        sims[i, cols] = full[i, cols]
+        todo = [k for k in cols if (i, others[k].id) not in known]
+        if todo:
+            for k, score in zip(todo, lexical_matrix([q.text], [others[k].text for k in todo])[0]):
+                known[(i, others[k].id)] = float(score)
+        lexs[i, cols] = [known[(i, others[k].id)] for k in cols]
     return sims, lexs
 
 

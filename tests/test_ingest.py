@@ -85,6 +85,14 @@ def test_two_first_ingests_into_one_new_database(tmp_path):
     assert con.execute("select count(*) from articles").fetchone()[0] == 5
     assert con.execute("select count(distinct key) from articles").fetchone()[0] == 5
     assert con.execute("select count(*) from quotes").fetchone()[0] > 50
+    # the vector index both saved beside it holds every stored vector once it is opened
+    from quotes import neighbours
+
+    vectors = con.execute("select count(*) from quote_vectors").fetchone()[0]
+    opened = Database(str(db))
+    with opened.engine.connect() as conn:
+        assert len(neighbours.index_for(conn)) == vectors > 50
+    opened.close()
 
 
 def test_a_parser_failure_is_one_article_failed_not_a_crashed_run(tmp_path, monkeypatch):

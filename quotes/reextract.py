@@ -1,0 +1,224 @@
+"""``quotes reextract``: run extract -> attribute -> resolve speakers -> store -> group again on stored
+articles, from their stored parses, without loading the parser.
+
+Each article is replaced in one transaction (a reader sees its old quotes or its new ones, never
+none; a killed run leaves every article either done or untouched, and the next run with
+``--behind`` finishes the job), then its new quotes are grouped in a transaction of their own, as
+at ingest. A quote that is still the same statement (same span, type and text) keeps its id, its
+vector and its variant group, and is updated in place (speaker, cue, confidence...), so links to
+quote ids keep working; the others are deleted or added. Speakers are resolved again, with the
+corrections people made replayed as at ingest (aliases moved by ``merge``, ``split`` forms,
+``rename`` locks); speakers left with no quote and no correction are removed afterwards.
+
+Articles whose stored parse came from other parser models are re-parsed only with
+``reparse=True`` (the parser is loaded then); without a stored parse an article can only be
+re-parsed.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import delete, func, or_, select
+
+from . import neighbours
+from .analyse import extractor_version
+from .db import Database
+from .models_db import Article, Correction, Quote, QuoteVector, Speaker, SpeakerAlias
+from .speakers import alias_key, resolve_speakers
+from .store import add_quotes
+from .variants import EMBEDDING_MODEL, group_article, index_terms, refresh_group
+from .workers import first_line
+
+
+@dataclass
+class ReextractReport:
+    articles: int = 0  # re-extracted
+    changed: int = 0  # whose quotes or speakers changed
+    kept: int = 0  # quotes kept (same id), updated in place
+    added: int = 0
+    removed: int = 0
+    reparsed: int = 0
+    speakers_removed: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    seconds: Counter = field(default_factory=Counter)
+
+
+def select_articles(db: Database, *, ids: list[int] | None = None, outlet: str | None = None,
+                    since: str | None = None, until: str | None = None, behind: bool = False) -> list[int]:
+    """Ids of the stored articles matching every criterion given, in id order. ``since`` and
+    ``until`` compare with ``published`` (ISO dates compare as text); ``behind``: those not made by
+    the installed extractor."""
+    stmt = select(Article.id).order_by(Article.id)
+    if ids:
+        stmt = stmt.where(Article.id.in_(ids))
+    if outlet:
+        stmt = stmt.where(func.lower(Article.outlet) == outlet.lower())
+    if since:
+        stmt = stmt.where(Article.published >= since)
+    if until:
+        stmt = stmt.where(Article.published <= until + "\uffff")  # the whole day of a date
+    if behind:
+        stmt = stmt.where(or_(Article.extractor_version.is_(None), Article.extractor_version != extractor_version()))
+    with db.read() as s:
+        return list(s.scalars(stmt))
+
+
+def reextract(db: Database, article_ids: list[int], *, reparse: bool = False, models: str | None = None,
+              progress: Callable[[], object] | None = None) -> ReextractReport:
+    """Re-extract the given articles (see the module docstring); returns what changed."""
+    report = ReextractReport()
+    parser_version = _parser_version(models)
+    with db.engine.connect() as conn:  # open, so that the ids of deleted quotes leave it at once
+        neighbours.index_for(conn)
+    bar = progress() if progress else None
+    try:
+        for article_id in article_ids:
+            source = str(article_id)
+            try:
+                t0 = time.perf_counter()
+                with db.session() as s:
+                    source = s.get(Article, article_id).source
+                    changed = _replace(s, article_id, report, reparse=reparse, models=models,
+                                       parser_version=parser_version)
+                report.seconds["replace"] += time.perf_counter() - t0
+                t0 = time.perf_counter()
+                with db.session() as s:
+                    group_article(s, article_id)
+                report.seconds["variants"] += time.perf_counter() - t0
+                report.articles += 1
+                report.changed += changed
+            except Exception as e:  # one article must not stop the others; it is left as it was
+                report.failed.append((source, first_line(e)))
+            if bar is not None:
+                bar.update(1)
+        with db.session() as s:
+            report.speakers_removed = remove_orphan_speakers(s)
+    finally:
+        if bar is not None:
+            bar.close()
+        neighbours.save_all()
+    return report
+
+
+def _parser_version(models: str | None) -> str:
+    from .parse import find_models, models_dir
+
+    return find_models(models_dir(models)).version
+
+
+def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, models: str | None,
+             parser_version: str) -> bool:
+    """Extract one article again and replace its quotes in session ``s``; True when anything changed."""
+    from . import names
+    from .parse import from_conllu, to_conllu
+
+    article = s.get(Article, article_id)
+    if not article.parse_conllu or (reparse and article.parser_version != parser_version):
+        if not reparse:
+            raise ValueError("no stored parse: run with --reparse")
+        from .parse import parse_texts
+
+        doc = parse_texts([article.text], models=models)[0]
+        article.parse_conllu, article.parser_version = to_conllu(doc), parser_version
+        report.reparsed += 1
+    else:
+        doc = from_conllu(article.parse_conllu, article.text)
+    from .analyse import analyse  # looked up at each call, like the ingest workers do
+
+    t0 = time.perf_counter()
+    occurrences = analyse(article.text, doc)
+    acronyms = names.learn_acronyms(article.text)
+    report.seconds["analyse"] += time.perf_counter() - t0
+
+    old = list(s.scalars(select(Quote).where(Quote.article_id == article_id).order_by(Quote.id)))
+    before = [_fingerprint(q) for q in old]
+    for q in old:  # their sightings of speaker forms are counted again below, as for a fresh ingest
+        if q.speaker_id is not None and q.speaker_mention:
+            _uncount_alias(s, q.speaker_id, q.speaker_mention)
+    unnamed = {alias_key(q.speaker.name): q.speaker for q in old if q.speaker is not None and q.speaker.kind == "anonymous"}
+    speakers = resolve_speakers(s, occurrences, acronyms, unnamed)
+
+    by_span = {(q.start, q.end, q.type, q.text): q for q in old}
+    keep, fresh = {}, []
+    for occ, speaker in zip(occurrences, speakers):
+        q = by_span.pop((occ.start, occ.end, occ.type, occ.text), None)
+        if q is None:
+            fresh.append((occ, speaker))
+        else:
+            keep[q.id] = (q, occ, speaker)
+    gone = list(by_span.values())
+    touched_groups = {q.variant_id for q in gone if q.variant_id is not None}
+    for q, occ, speaker in keep.values():
+        if q.speaker_id != (speaker.id if speaker else None) and q.variant_id is not None:
+            touched_groups.add(q.variant_id)  # who is credited changed: the group's flags may change
+        q.speaker = speaker
+        q.cue_lemma, q.cue_text, q.speaker_mention = occ.cue_lemma, occ.cue_text, occ.speaker_mention
+        q.sentence, q.confidence, q.rule = occ.sentence, occ.confidence, occ.rule
+    if gone:
+        index_terms(s, [q.text for q in gone], sign=-1)
+        ids = [q.id for q in gone]
+        s.execute(delete(QuoteVector).where(QuoteVector.quote_id.in_(ids)))
+        for q in gone:
+            s.delete(q)
+        s.flush()
+        opened = neighbours.index_for_engine(s.get_bind().engine)
+        if opened is not None:
+            opened.forget(ids)  # SQLite may hand these ids to the quotes added next
+    if fresh:
+        vectors = _vectors(s, [occ.text for occ, _ in fresh])
+        add_quotes(s, article, [occ for occ, _ in fresh], [sp for _, sp in fresh], vectors)
+    article.extractor_version = extractor_version()
+    s.flush()
+    for gid in sorted(touched_groups):
+        from .models_db import VariantGroup
+
+        group = s.get(VariantGroup, gid)
+        if group is not None:
+            refresh_group(s, group)
+    report.kept += len(keep)
+    report.added += len(fresh)
+    report.removed += len(gone)
+    after = [_fingerprint(q) for q in s.scalars(select(Quote).where(Quote.article_id == article_id).order_by(Quote.id))]
+    return sorted(before, key=str) != sorted(after, key=str)
+
+
+def _fingerprint(q: Quote) -> tuple:
+    return (q.start, q.end, q.type, q.text, q.speaker_id, q.cue_lemma, q.cue_text, q.speaker_mention, q.rule)
+
+
+def _uncount_alias(s, speaker_id: int, alias: str) -> None:
+    row = s.scalar(select(SpeakerAlias).where(SpeakerAlias.speaker_id == speaker_id, SpeakerAlias.alias == alias))
+    if row is not None and row.count > 0:
+        row.count -= 1
+
+
+def _vectors(s, texts: list[str]) -> list[bytes]:
+    """Sentence vectors of ``texts``: the stored vector of a quote with the same text where there is
+    one (the encoder is loaded only for texts never seen)."""
+    stored = dict(s.execute(select(Quote.text, QuoteVector.vector).join(QuoteVector, QuoteVector.quote_id == Quote.id)
+                            .where(Quote.text.in_(set(texts)), QuoteVector.model == EMBEDDING_MODEL)).all())
+    missing = sorted({t for t in texts if t not in stored})
+    if missing:
+        from .parse import sentence_vectors
+
+        stored.update((t, v.tobytes()) for t, v in zip(missing, sentence_vectors(missing)))
+    return [stored[t] for t in texts]
+
+
+def remove_orphan_speakers(s) -> int:
+    """Delete the speakers no quote credits any more, unless a person touched them (locked by a
+    rename or split, or named in a correction): they would otherwise attract new mentions that a
+    fresh ingest would resolve differently."""
+    named = set()
+    for args in s.scalars(select(Correction.args)):
+        named.update(v for k, v in (args or {}).items() if k.endswith("_id") and isinstance(v, int))
+    orphans = [sid for sid in s.scalars(
+        select(Speaker.id).where(~Speaker.locked, ~select(Quote.id).where(Quote.speaker_id == Speaker.id).exists()))
+        if sid not in named]
+    for start in range(0, len(orphans), 500):
+        for sp in s.scalars(select(Speaker).where(Speaker.id.in_(orphans[start : start + 500]))):
+            s.delete(sp)
+    return len(orphans)
