@@ -5,7 +5,8 @@ Usage:
   python bench/bench_reextract.py [--articles 200] [--seed 0] [--workers 2] [--json OUT]
 
 Ingests a seeded sample (as bench_ingest.py picks it) into a fresh database with `quotes ingest`,
-then marks every article as made by an older extractor and runs `quotes reextract --behind` on it:
+then marks every article as made by an older extractor and runs `quotes reextract --behind` on it
+(and checks that the export, ids included, is the same before and after):
 every article is extracted again from its stored parse, its speakers resolved, its quotes compared
 and kept or replaced, its new quotes grouped. Each is a fresh process (start-up counted, as a user
 sees it); prints wall seconds, words/s, peak memory and the ratio of the two speeds.
@@ -20,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_ingest import run_measured, sample, write_folder  # noqa: E402
+from bench_ingest import run_measured, sample, write_folder
 
 
 def main() -> None:
@@ -41,16 +42,20 @@ def main() -> None:
             sys.exit(f"ingest failed:\n{ingest['stderr'][-3000:]}")
         with sqlite3.connect(db) as con:
             con.execute("UPDATE articles SET extractor_version = 'older'")
+        before = run_measured([*quotes, "export", "--format", "json"])["stdout"]
         again = run_measured([*quotes, "reextract", "--behind"])
         if again["rc"] != 0:
             sys.exit(f"reextract failed:\n{again['stderr'][-3000:]}")
-        result = {"articles": len(rows), "words": words}
+        after = run_measured([*quotes, "export", "--format", "json"])["stdout"]
+        result = {"articles": len(rows), "words": words, "quotes": len(json.loads(before)),
+                  "export_unchanged": before == after}
         for name, r in (("ingest", ingest), ("reextract", again)):
             result[name] = {"wall_s": r["wall_s"], "words_per_s": round(words / r["wall_s"], 1),
                             "peak_rss_mb": r["peak_rss_mb"], "peak_rss_tree_mb": r["peak_rss_tree_mb"],
                             "summary": r["stderr"].strip().splitlines()[-1:] }
         result["speed_ratio"] = round(ingest["wall_s"] / again["wall_s"], 2)
-    print(f"{len(rows)} articles, {words} words")
+    print(f"{len(rows)} articles, {words} words, {result['quotes']} quotes; export after reextract identical "
+          f"(ids, speakers, groups): {result['export_unchanged']}")
     for name in ("ingest", "reextract"):
         r = result[name]
         print(f"{name}: {r['wall_s']} s, {r['words_per_s']} words/s, peak {r['peak_rss_tree_mb']} MB {r['summary']}")

@@ -81,12 +81,13 @@ def reextract(db: Database, article_ids: list[int], *, reparse: bool = False, mo
                 t0 = time.perf_counter()
                 with db.session() as s:
                     source = s.get(Article, article_id).source
-                    changed = _replace(s, article_id, report, reparse=reparse, models=models,
-                                       parser_version=parser_version)
+                    changed, added = _replace(s, article_id, report, reparse=reparse, models=models,
+                                              parser_version=parser_version)
                 report.seconds["replace"] += time.perf_counter() - t0
                 t0 = time.perf_counter()
-                with db.session() as s:
-                    group_article(s, article_id)
+                if added:  # the quotes kept were compared with the others when they were stored
+                    with db.session() as s:
+                        group_article(s, article_id, quote_ids=added)
                 report.seconds["variants"] += time.perf_counter() - t0
                 report.articles += 1
                 report.changed += changed
@@ -110,8 +111,9 @@ def _parser_version(models: str | None) -> str:
 
 
 def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, models: str | None,
-             parser_version: str) -> bool:
-    """Extract one article again and replace its quotes in session ``s``; True when anything changed."""
+             parser_version: str) -> tuple[bool, list[int]]:
+    """Extract one article again and replace its quotes in session ``s``: whether anything changed,
+    and the ids of the quotes added."""
     from . import names
     from .parse import from_conllu, to_conllu
 
@@ -138,8 +140,7 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
     for q in old:  # their sightings of speaker forms are counted again below, as for a fresh ingest
         if q.speaker_id is not None and q.speaker_mention:
             _uncount_alias(s, q.speaker_id, q.speaker_mention)
-    unnamed = {alias_key(q.speaker.name): q.speaker for q in old if q.speaker is not None and q.speaker.kind == "anonymous"}
-    speakers = resolve_speakers(s, occurrences, acronyms, unnamed)
+    speakers = resolve_speakers(s, occurrences, acronyms, _credited(old))
 
     by_span = {(q.start, q.end, q.type, q.text): q for q in old}
     keep, fresh = {}, []
@@ -167,9 +168,10 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
         opened = neighbours.index_for_engine(s.get_bind().engine)
         if opened is not None:
             opened.forget(ids)  # SQLite may hand these ids to the quotes added next
+    added = []
     if fresh:
         vectors = _vectors(s, [occ.text for occ, _ in fresh])
-        add_quotes(s, article, [occ for occ, _ in fresh], [sp for _, sp in fresh], vectors)
+        added = [q.id for q in add_quotes(s, article, [occ for occ, _ in fresh], [sp for _, sp in fresh], vectors)]
     article.extractor_version = extractor_version()
     s.flush()
     for gid in sorted(touched_groups):
@@ -182,7 +184,35 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
     report.added += len(fresh)
     report.removed += len(gone)
     after = [_fingerprint(q) for q in s.scalars(select(Quote).where(Quote.article_id == article_id).order_by(Quote.id))]
-    return sorted(before, key=str) != sorted(after, key=str)
+    return sorted(before, key=str) != sorted(after, key=str), added
+
+
+def _credited(old: list[Quote]) -> dict:
+    """Who the article's quotes credited, by alias key of each mention and of each speaker's name:
+    a mention the article had before goes to the same speaker again (corrections included, since
+    they moved the quotes), so re-extraction does not re-decide what the database already settled,
+    and resolving against speakers stored after this article cannot change it. New mentions are
+    resolved afresh. Unnamed sources are listed in order of appearance under their name (an article
+    can hold two unnamed sources written alike: each gets its own back); a quote at the same place
+    credited to the same words keeps its speaker (``speakers._credited_here``)."""
+    from . import names
+
+    out: dict = {}
+    seen: set[int] = set()
+    for q in old:
+        sp = q.speaker
+        if sp is None:
+            continue
+        if sp.kind == "anonymous":
+            if sp.id not in seen:
+                out.setdefault(("unnamed", alias_key(sp.name)), []).append(sp)
+        else:
+            out.setdefault(alias_key(sp.name), sp)
+        seen.add(sp.id)
+        if q.speaker_mention and names.kind_of(q.speaker_mention) != "pronoun" and sp.kind != "anonymous":
+            out.setdefault(alias_key(q.speaker_mention), sp)
+        out[("span", q.start, q.end, q.text, (q.speaker_mention or "").lower())] = sp
+    return out
 
 
 def _fingerprint(q: Quote) -> tuple:

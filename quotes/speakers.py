@@ -115,9 +115,9 @@ class SpeakerIndex:
     """Resolves one article's entities to the canonical speakers of the database by indexed keys
     (``speaker_keys``): the cost of a lookup does not grow with the number of speakers stored."""
 
-    def __init__(self, session: Session, unnamed: dict[str, Speaker] | None = None):
+    def __init__(self, session: Session, credited: dict[str, Speaker] | None = None):
         self.session = session
-        self.unnamed = unnamed or {}  # alias key -> an unnamed source this article already had (re-extraction)
+        self.credited = credited or {}  # alias key -> who this article credited before (re-extraction)
         self.curated = curated_aliases(os.environ.get("QUOTES_ALIASES"))
         self.local: dict[str, Speaker] = {}  # forms resolved in this article, after the stored aliases
 
@@ -129,10 +129,11 @@ class SpeakerIndex:
     def resolve(self, entity: "Entity", acronyms: dict[str, str]) -> Speaker:
         """The canonical speaker for an article's entity (created when none matches)."""
         if entity.kind not in NAMED_KINDS:
-            return (self._merged_form(entity.name) or self.unnamed.get(alias_key(entity.name))
+            return (self._merged_form(entity.name) or self._credited_unnamed(entity.name)
                     or self._create(entity.name, "anonymous", entity.description))
+        before = self._credited_before([entity.name, *entity.mentions])
         forms = [entity.name, *entity.mentions, *entity.acronyms]
-        sp = self._by_alias(forms) or self._by_curated(forms + [acronyms[a] for a in entity.acronyms if a in acronyms])
+        sp = before or self._by_alias(forms) or self._by_curated(forms + [acronyms[a] for a in entity.acronyms if a in acronyms])
         if sp is None:
             sp = self._person(entity) if entity.kind == "person" else self._organisation(entity, acronyms)
         if sp is None:
@@ -145,6 +146,17 @@ class SpeakerIndex:
         for form in forms:
             self.local.setdefault(alias_key(form), sp)
         return sp
+
+    def _credited_unnamed(self, name: str) -> Speaker | None:
+        waiting = self.credited.get(("unnamed", alias_key(name)))
+        return waiting.pop(0) if waiting else None
+
+    def _credited_before(self, forms) -> Speaker | None:
+        for f in forms:
+            sp = self.credited.get(alias_key(f))
+            if sp is not None:
+                return sp
+        return None
 
     def _merged_form(self, name: str) -> Speaker | None:
         """The named speaker a user merged this exact unnamed form into (``speakers merge``), when the
@@ -240,13 +252,13 @@ def count_alias(session: Session, speaker: Speaker, alias: str | None) -> None:
 
 
 def resolve_speakers(session: Session, occurrences, acronyms: dict[str, str],
-                     unnamed: dict[str, Speaker] | None = None) -> list[Speaker | None]:
+                     credited: dict[str, Speaker] | None = None) -> list[Speaker | None]:
     """The canonical speaker of each occurrence (None where the article names none), with every
     surface form counted as an alias; one article's entity resolves once. A user's ``speakers split``
     is replayed: an occurrence written as the split-off form goes to the speaker split off.
-    ``unnamed``: the unnamed sources the article had before (by alias key), kept when it is
-    extracted again instead of made anew."""
-    index = SpeakerIndex(session, unnamed)
+    ``credited``: who the article credited before, by alias key of the mention (re-extraction):
+    those mentions go to the same speakers again."""
+    index = SpeakerIndex(session, credited)
     splits = split_corrections(session)
     resolved: dict[int, Speaker] = {}
     out = []
@@ -255,7 +267,7 @@ def resolve_speakers(session: Session, occurrences, acronyms: dict[str, str],
             out.append(None)
             continue
         if id(occ.entity) not in resolved:
-            resolved[id(occ.entity)] = index.resolve(occ.entity, acronyms)
+            resolved[id(occ.entity)] = _credited_here(credited, occ) or index.resolve(occ.entity, acronyms)
         speaker = resolved[id(occ.entity)]
         moved = splits.get((speaker.id, (occ.speaker_mention or "").lower())) if speaker.id else None
         speaker = session.get(Speaker, moved) or speaker if moved else speaker
@@ -263,6 +275,15 @@ def resolve_speakers(session: Session, occurrences, acronyms: dict[str, str],
             count_alias(session, speaker, occ.speaker_mention)
         out.append(speaker)
     return out
+
+
+def _credited_here(credited: dict | None, occ) -> Speaker | None:
+    """Re-extraction: the speaker of the quote stored at the same place, credited to the same words
+    (attribution did not change there, so resolution is not decided again; an entity met only as
+    "she" has no name of its own to be looked up by)."""
+    if not credited:
+        return None
+    return credited.get(("span", occ.start, occ.end, occ.text, (occ.speaker_mention or "").lower()))
 
 
 def split_corrections(session: Session) -> dict[tuple[int, str], int]:

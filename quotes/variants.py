@@ -153,8 +153,9 @@ def is_variant(lex: float, sem: float, same_speaker: bool, n_words: int, *, a: s
     return lex >= lex_min or sem >= sem_min
 
 
-def group_article(s: Session, article_id: int, *, exact: bool = False) -> None:
-    """Attach each ungrouped quote of a stored article to the group it links to in other articles.
+def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids: list[int] | None = None) -> None:
+    """Attach each ungrouped quote of a stored article (or those of ``quote_ids``) to the group it
+    links to in other articles.
 
     A quote joins a group only when it is a variant of most of the group's members (more than
     ``MIN_LINKAGE`` of those in other articles), not merely of one of them: single-link grouping lets
@@ -169,8 +170,10 @@ def group_article(s: Session, article_id: int, *, exact: bool = False) -> None:
     members of the groups those belong to. Similarities are computed for all pairs at once (a
     matrix product for the semantic side, ``rapidfuzz.process.cdist`` for the lexical side); the
     full rule runs only on the pairs that clear the lowest threshold of either kind."""
-    new = list(s.scalars(select(Quote).where(Quote.article_id == article_id, Quote.variant_id.is_(None))
-                         .order_by(Quote.id)))
+    stmt = select(Quote).where(Quote.article_id == article_id, Quote.variant_id.is_(None)).order_by(Quote.id)
+    if quote_ids is not None:  # only these (re-extraction: the quotes it added)
+        stmt = stmt.where(Quote.id.in_(quote_ids))
+    new = list(s.scalars(stmt))
     if not new:
         return
     stored = dict(s.execute(select(QuoteVector.quote_id, QuoteVector.vector)
