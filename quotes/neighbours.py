@@ -36,7 +36,7 @@ from sqlalchemy import text as sql
 
 DIMENSIONS = 384  # all-MiniLM-L6-v2
 CONNECTIVITY = 16
-EXPANSION_ADD = 128
+EXPANSION_ADD = 64
 EXPANSION_SEARCH = 128
 CATCH_UP_SLACK = 1000  # ids below the high-water mark that may still commit (concurrent writers on PostgreSQL)
 
@@ -178,7 +178,8 @@ class VectorIndex:
                 continue
             keys = np.array([r.quote_id for r in rows], dtype=np.uint64)
             vectors = np.frombuffer(b"".join(r.vector for r in rows), dtype=np.float32).reshape(len(rows), DIMENSIONS)
-            self.index.add(keys, vectors)
+            # one thread for an article's few vectors (starting threads cost three times the add itself)
+            self.index.add(keys, vectors, threads=1 if len(rows) < 1000 else 0)
             added += len(rows)
         if len(ids):
             self.high = max(self.high, int(ids.max()))
