@@ -166,7 +166,6 @@ def time_articles(db, articles: list, *, warm: bool = True) -> dict:
     article's vectors under new keys, as ingest adds them."""
     if warm:
         time_articles(db, articles, warm=False)
-    import sqlalchemy
     from sqlalchemy.orm import Session
 
     from quotes import neighbours

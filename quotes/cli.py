@@ -330,9 +330,8 @@ def speakers_show(ctx, name):
 
     Example: quotes speakers show Zelensky
     """
-    from sqlalchemy import text as sql
-
     from .corrections import CorrectionError, find_speaker
+    from .search import alias_articles, speaker_quotes
 
     db = open_db(ctx, write=False)
     try:
@@ -342,13 +341,10 @@ def speakers_show(ctx, name):
             except CorrectionError as e:
                 raise click.ClickException(str(e)) from e
             click.echo(f"{sp.name}  [{sp.kind}, id {sp.id}]" + (f"  {sp.description}" if sp.description else ""))
-            rows = s.execute(sql("SELECT alias, group_concat(DISTINCT article) AS articles FROM speaker_alias_articles "
-                                 "WHERE speaker_id = :i GROUP BY alias"), {"i": sp.id}).all()
-            by_alias = {r.alias: r.articles for r in rows}
+            by_alias = alias_articles(s.connection(), sp.id)
             for al in sorted(sp.aliases, key=lambda a: -a.count):
                 click.echo(f"  alias: {al.alias} ({al.count})  {by_alias.get(al.alias) or ''}")
-            quotes = s.execute(sql("SELECT type, cue_text, article, text FROM quote_view WHERE speaker_id = :i ORDER BY article_id, start"), {"i": sp.id}).all()
-            for q in quotes:
+            for q in speaker_quotes(s.connection(), sp.id):
                 click.echo(f"  - [{q.type}] {q.article} ({q.cue_text or '-'}): {shorten(q.text, 100)}")
     finally:
         db.close()

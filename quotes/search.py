@@ -1,4 +1,4 @@
-"""Queries behind ``who-said``, ``export``, ``variants`` and ``compare``.
+"""Queries behind ``who-said``, ``export``, ``variants``, ``compare``, ``speakers show`` and ``db status``.
 
 Full-text search uses the FTS5 index on quote text on SQLite (user input is quoted term by term,
 so search syntax characters can never raise an FTS syntax error) and PostgreSQL full-text search
@@ -19,7 +19,7 @@ RANK_WINDOW = 10_000  # with a limit, the most recent matches ranked (all of the
 
 def fts_query(user_text: str) -> str | None:
     """An FTS5 MATCH expression: each word of the input as a quoted term, all required."""
-    terms = re.findall(r"\w+", user_text, re.U)
+    terms = re.findall(r"\w+", user_text, re.UNICODE)
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms) or None
 
 
@@ -102,3 +102,17 @@ def provenance(conn, *, parser: str, extractor: str) -> list[dict]:
         {"what": "extractor", "installed": extractor, "articles": total, "current": extracted or 0,
          "fix": "quotes reextract --behind"},
     ]
+
+
+def alias_articles(conn, speaker_id: int) -> dict[str, str]:
+    """For each alias of a speaker, the articles it was seen in (comma-separated)."""
+    agg = "group_concat(DISTINCT article)" if conn.dialect.name == "sqlite" else "string_agg(DISTINCT article, ',')"
+    rows = conn.execute(sql(f"SELECT alias, {agg} AS articles FROM speaker_alias_articles "
+                            "WHERE speaker_id = :i GROUP BY alias"), {"i": speaker_id})
+    return {r.alias: r.articles for r in rows}
+
+
+def speaker_quotes(conn, speaker_id: int) -> list:
+    """What a speaker said, in article and text order."""
+    return conn.execute(sql("SELECT type, cue_text, article, text FROM quote_view WHERE speaker_id = :i "
+                            "ORDER BY article_id, start"), {"i": speaker_id}).all()

@@ -16,8 +16,8 @@ import json
 import os
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -126,7 +126,7 @@ class SpeakerIndex:
         return list(self.session.scalars(
             select(Speaker).join(SpeakerKey).where(SpeakerKey.key == key, Speaker.kind.in_(kinds)).order_by(Speaker.id)))
 
-    def resolve(self, entity: "Entity", acronyms: dict[str, str]) -> Speaker:
+    def resolve(self, entity: Entity, acronyms: dict[str, str]) -> Speaker:
         """The canonical speaker for an article's entity (created when none matches)."""
         if entity.kind not in NAMED_KINDS:
             return (self._merged_form(entity.name) or self._credited_unnamed(entity.name)
@@ -189,7 +189,7 @@ class SpeakerIndex:
                 return self._by_name(name) or self._create(name, kind, None)
         return None
 
-    def _person(self, entity: "Entity") -> Speaker | None:
+    def _person(self, entity: Entity) -> Speaker | None:
         first, last = names.person_key(entity.name)
         if not last:
             return None
@@ -221,7 +221,7 @@ class SpeakerIndex:
         ids = sorted({sid for key, sid in rows if JaroWinkler.similarity(key[2:], last) >= 0.95})
         return [self.session.get(Speaker, i) for i in ids]
 
-    def _organisation(self, entity: "Entity", acronyms: dict[str, str]) -> Speaker | None:
+    def _organisation(self, entity: Entity, acronyms: dict[str, str]) -> Speaker | None:
         forms = [f for f in [entity.name, *entity.mentions] if not names.is_acronym(f)]
         forms += [acronyms[a] for a in entity.acronyms if a in acronyms]
         keys = sorted({k for f in forms for k in _org_keys(f)})

@@ -94,3 +94,39 @@ def test_ingest_search_export_and_migrations_on_postgresql(pg_url):
     assert len(again) == len(rows)
     r = runner.invoke(cli, ["--db", pg_url, "variants", "--format", "json"])
     assert r.exit_code == 0, r.output
+
+
+def test_every_database_command_on_postgresql(pg_url):
+    """Every command that reads or writes the database, on the server (after the ingest above)."""
+    runner = CliRunner()
+
+    def ok(*args):
+        r = runner.invoke(cli, ["--db", pg_url, *args], catch_exceptions=False)
+        assert r.exit_code == 0, (args, r.output)
+        return r
+
+    ok("ingest", "--silent", *(str(SEEDS / n) for n in ("004_6082e137c817fc36.txt", "000_4104acffb22e89e7.txt",
+                                                          "001_f39154436813124e.txt")))  # stored already: skipped
+    speakers = json.loads(ok("speakers", "--format", "json").stdout)
+    assert any(s["name"] == "Volodymyr Zelenskyy" for s in speakers)
+    shown = ok("speakers", "show", "Zelenskyy").stdout
+    assert "alias: Zelenskyy" in shown and "000_4104acffb22e89e7.txt" in shown
+    person = next(s for s in speakers if s["kind"] == "person" and s["name"] != "Volodymyr Zelenskyy")
+    ok("speakers", "rename", str(person["id"]), person["name"] + " (renamed)")
+    ok("speakers", "split", "Security Service of Ukraine", "The SBU", "--as", "SBU (as written)")
+    ok("speakers", "merge", "SBU (as written)", "Security Service of Ukraine")
+    groups = json.loads(ok("variants", "--format", "json").stdout)
+    assert groups
+    compared = json.loads(ok("compare", "--format", "json", str(groups[0]["variant_id"])).stdout)
+    assert compared["occurrences"]
+    before = json.loads(ok("export", "--format", "json").stdout)
+    ok("db", "downgrade", "-1")  # drops articles.extractor_version: every article is then behind
+    ok("db", "upgrade")
+    status = json.loads(ok("db", "status", "--format", "json").stdout)
+    assert [(s["what"], s["current"]) for s in status] == [("parser", 3), ("extractor", 0)]
+    assert "3 re-extracted, 0 changed" in ok("reextract", "--behind").output
+    assert json.loads(ok("export", "--format", "json").stdout) == before
+    status = json.loads(ok("db", "status", "--format", "json").stdout)
+    assert [(s["what"], s["current"]) for s in status] == [("parser", 3), ("extractor", 3)]
+    assert "0006" in ok("db", "history").stdout
+    assert ok("who-said", "--limit", "1", "--format", "json", "soldiers").stdout.count('"quote_id"') == 1

@@ -20,7 +20,7 @@ def export(db) -> list[dict]:
 
 
 def without_ids(rows: list[dict]) -> list[dict]:
-    return sorted((json.dumps({k: v for k, v in r.items() if k not in IDS}, sort_keys=True) for r in rows))
+    return sorted(json.dumps({k: v for k, v in r.items() if k not in IDS}, sort_keys=True) for r in rows)
 
 
 def run(db, *args):
