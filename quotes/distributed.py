@@ -221,7 +221,7 @@ class _Feeder:
 def _dataset(ray, rows: list[dict], known, models: str | None, workers: int | None, device: str | None):
     from ray.data import ActorPoolStrategy, DataContext
 
-    from .ingest import PARSE_BATCH_ARTICLES
+    from .workers import PARSE_BATCH_ARTICLES
 
     actors = workers or default_actors(ray)
     cpus = ray.cluster_resources().get("CPU", 1)

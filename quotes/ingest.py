@@ -29,9 +29,7 @@ from .models_db import Article, Speaker
 from .read import RawArticle, ReadFailure, iter_paths, read_items
 from .store import AlreadyStored, Overrides, store_article
 from .variants import group_article
-from .workers import Analyser, first_line
-
-PARSE_BATCH_ARTICLES = 8
+from .workers import PARSE_BATCH_ARTICLES, Analyser, first_line
 
 __all__ = ["IngestReport", "Overrides", "ingest_paths"]
 

@@ -21,6 +21,8 @@ from typing import Iterable, Iterator
 
 from .analyse import Analysed, Failed
 
+PARSE_BATCH_ARTICLES = 8  # articles parsed in one Stanza call (here, in a worker process or a Ray actor)
+
 
 def cpu_count() -> int:
     """Cores this process may use (the affinity mask, not the machine's total)."""
