@@ -26,7 +26,7 @@ from sqlalchemy import delete, func, or_, select
 from . import neighbours
 from .analyse import extractor_version
 from .db import Database
-from .models_db import Article, Correction, Quote, QuoteVector, Speaker, SpeakerAlias
+from .models_db import Article, Correction, Quote, QuoteVector, Speaker, SpeakerAlias, VariantGroup
 from .speakers import alias_key, resolve_speakers
 from .store import add_quotes
 from .variants import EMBEDDING_MODEL, group_article, index_terms, refresh_group
@@ -175,8 +175,6 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
     article.extractor_version = extractor_version()
     s.flush()
     for gid in sorted(touched_groups):
-        from .models_db import VariantGroup
-
         group = s.get(VariantGroup, gid)
         if group is not None:
             refresh_group(s, group)

@@ -188,7 +188,7 @@ def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids
     if not others:
         return
     known: dict = {}
-    sims, lexs = _similarities(new, vectors, others, own, known)
+    sims, lexs, _ = _similarities(new, vectors, others, own, known)
     # the groups of the candidates that clear a floor: their members decide whether a quote joins
     near = [{others[k].variant_id for k in np.flatnonzero((lexs[i] >= floor_lex) | (sims[i] >= floor_sem))} - {None}
             for i in range(len(new))]
@@ -199,8 +199,7 @@ def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids
     present = {o.id for o in others}
     for ids, groups in zip(own, near):
         ids.update(m for g in groups for m in members.get(g, ()) if m in present)
-    sims, lexs = _similarities(new, vectors, others, own, known)
-    matrix = np.frombuffer(b"".join(o.vector for o in others), dtype=np.float32).reshape(len(others), -1)
+    sims, lexs, matrix = _similarities(new, vectors, others, own, known)
     speaker_ids = {o.speaker_id for o in others} | {q.speaker_id for q in new}
     kinds = dict(s.execute(select(Speaker.id, Speaker.kind).where(Speaker.id.in_(speaker_ids - {None}))).all())
     common = common_anchors(s, [o.text for o in others] + [q.text for q in new])
@@ -295,7 +294,8 @@ def _candidates(s: Session, article_id: int, new: list, vectors: np.ndarray, *, 
 def _similarities(new: list, vectors: np.ndarray, others: list, own: list[set[int]], known: dict):
     """Similarities of each new quote with its own candidates (elsewhere -1 and 0: a row that is
     not among a quote's candidates is never its match): semantic by one matrix product, lexical by
-    ``rapidfuzz.process.cdist`` per quote, for the pairs not already in ``known`` ((i, id) -> score)."""
+    ``rapidfuzz.process.cdist`` per quote, for the pairs not already in ``known`` ((i, id) -> score);
+    with the rows' vectors as a matrix."""
     matrix = np.frombuffer(b"".join(o.vector for o in others), dtype=np.float32).reshape(len(others), -1)
     position = {o.id: k for k, o in enumerate(others)}
     sims = np.full((len(new), len(others)), -1.0, dtype=np.float32)
@@ -311,7 +311,7 @@ def _similarities(new: list, vectors: np.ndarray, others: list, own: list[set[in
             for k, score in zip(todo, lexical_matrix([q.text], [others[k].text for k in todo])[0]):
                 known[(i, others[k].id)] = float(score)
         lexs[i, cols] = [known[(i, others[k].id)] for k in cols]
-    return sims, lexs
+    return sims, lexs, matrix
 
 
 def _quote_rows(s: Session, ids, article_id: int) -> list:
