@@ -61,20 +61,28 @@ def run_measured(cmd: list[str], env: dict | None = None) -> dict:
 
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    peak = {"max_one": 0, "max_tree": 0}
+    peak = {"max_one": 0, "max_tree": 0, "max_pss": 0}
     done = threading.Event()
 
     def sample_memory():
         root = psutil.Process(proc.pid)
+        tick = 0
         while not done.is_set():
             try:
                 procs = [root, *root.children(recursive=True)]
                 rss = [p.memory_info().rss for p in procs if p.is_running()]
+                # PSS (every 5th sample: it reads smaps): each shared page counted once over the
+                # processes that map it, so the sum is what the run takes from the machine, where
+                # the sum of RSS counts torch's libraries once per process
+                pss = [p.memory_full_info().pss for p in procs if p.is_running()] if tick % 5 == 0 else []
             except psutil.Error:
-                rss = []
+                rss, pss = [], []
             if rss:
                 peak["max_one"] = max(peak["max_one"], max(rss))
                 peak["max_tree"] = max(peak["max_tree"], sum(rss))
+            if pss:
+                peak["max_pss"] = max(peak["max_pss"], sum(pss))
+            tick += 1
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample_memory, daemon=True)
@@ -84,7 +92,8 @@ def run_measured(cmd: list[str], env: dict | None = None) -> dict:
     done.set()
     sampler.join()
     return {"wall_s": round(wall, 2), "rc": proc.returncode, "stdout": out, "stderr": err,
-            "peak_rss_mb": round(peak["max_one"] / 2**20), "peak_rss_tree_mb": round(peak["max_tree"] / 2**20)}
+            "peak_rss_mb": round(peak["max_one"] / 2**20), "peak_rss_tree_mb": round(peak["max_tree"] / 2**20),
+            "peak_pss_tree_mb": round(peak["max_pss"] / 2**20)}
 
 
 def quotes_cmd(db: Path, folder: Path, workers: int, report: Path) -> list[str]:
@@ -106,7 +115,8 @@ def bench_quotes(rows: list[dict], workers: int, tmp: Path, words: int, folder: 
     rep = json.loads(report.read_text())
     return {"workers": workers, "articles": len(rows), "words": words, "wall_s": r["wall_s"],
             "words_per_s": round(words / r["wall_s"], 1), "quotes": rep["quotes"], "failed": len(rep["failed"]),
-            "stage_s": rep["seconds"], "peak_rss_mb": r["peak_rss_mb"], "peak_rss_tree_mb": r["peak_rss_tree_mb"]}
+            "stage_s": rep["seconds"], "peak_rss_mb": r["peak_rss_mb"], "peak_rss_tree_mb": r["peak_rss_tree_mb"],
+            "peak_pss_tree_mb": r["peak_pss_tree_mb"]}
 
 
 def bench_chunks(rows: list[dict], size: int, workers: int, tmp: Path) -> list[dict]:
@@ -125,9 +135,10 @@ def bench_chunks(rows: list[dict], size: int, workers: int, tmp: Path) -> list[d
         rep = json.loads(report.read_text())
         out.append({"chunk": n, "articles": len(chunk), "words": words, "wall_s": r["wall_s"],
                     "words_per_s": round(words / r["wall_s"], 1), "stage_s": rep["seconds"],
-                    "peak_rss_mb": r["peak_rss_mb"], "peak_rss_tree_mb": r["peak_rss_tree_mb"]})
+                    "peak_rss_mb": r["peak_rss_mb"], "peak_rss_tree_mb": r["peak_rss_tree_mb"],
+                    "peak_pss_tree_mb": r["peak_pss_tree_mb"]})
         print(f"chunk {n}: {len(chunk)} articles, {words} words in {r['wall_s']} s ({out[-1]['words_per_s']} words/s), "
-              f"peak {r['peak_rss_tree_mb']} MB; variants {rep['seconds'].get('variants')} s, store {rep['seconds'].get('store')} s",
+              f"peak {r['peak_rss_tree_mb']} MB RSS, {r['peak_pss_tree_mb']} MB PSS; variants {rep['seconds'].get('variants')} s, store {rep['seconds'].get('store')} s",
               file=sys.stderr)
     return out
 
@@ -187,7 +198,7 @@ def main() -> None:
             r = bench_quotes(rows, w, tmp, words, folder)
             result["quotes"].append(r)
             print(f"quotes ingest, {w} worker(s): {r['articles']} articles, {words} words in {r['wall_s']} s = "
-                  f"{r['words_per_s']} words/s; peak {r['peak_rss_mb']} MB (all processes {r['peak_rss_tree_mb']} MB); "
+                  f"{r['words_per_s']} words/s; peak {r['peak_rss_mb']} MB (all processes {r['peak_rss_tree_mb']} MB RSS, {r['peak_pss_tree_mb']} MB PSS); "
                   f"stages {r['stage_s']}", file=sys.stderr)
         if a.peer:
             result["peer"] = bench_peer(a.peer, folder, words)

