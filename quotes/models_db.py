@@ -88,7 +88,8 @@ class Quote(Base):
     """One occurrence of a statement in one article (direct, indirect or mixed)."""
 
     __tablename__ = "quotes"
-    __table_args__ = (Index("ix_quotes_article_start", "article_id", "start"),)
+    # AUTOINCREMENT on SQLite: an id, once deleted, is never handed out again (migration 0007)
+    __table_args__ = (Index("ix_quotes_article_start", "article_id", "start"), {"sqlite_autoincrement": True})
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speakers.id", ondelete="SET NULL"), index=True)
@@ -105,6 +106,18 @@ class Quote(Base):
     rule: Mapped[str | None] = mapped_column(Text)
     article: Mapped[Article] = relationship(back_populates="quotes")
     speaker: Mapped[Speaker | None] = relationship()
+
+
+class QuoteSuccessor(Base):
+    """Where a quote deleted by ``quotes reextract`` went: the quote of the same article that
+    replaced it (the largest span overlap, at least half), or NULL when none did. One step: when a
+    successor is replaced in turn, the rows pointing at it move on."""
+
+    __tablename__ = "quote_successors"
+    old_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    new_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id", ondelete="SET NULL"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    replaced_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
 
 class Correction(Base):

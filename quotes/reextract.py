@@ -5,8 +5,9 @@ Each article is replaced in one transaction (a reader sees its old quotes or its
 none; a killed run leaves every article either done or untouched, and the next run with
 ``--behind`` finishes the job), then its new quotes are grouped in a transaction of their own, as
 at ingest. A quote that is still the same statement (same span, type and text) keeps its id, its
-vector and its variant group, and is updated in place (speaker, cue, confidence...), so links to
-quote ids keep working; the others are deleted or added. Speakers are resolved again, with the
+vector and its variant group, and is updated in place (speaker, cue, confidence...); the others
+are deleted or added, and ``quote_successors`` maps each deleted id to the quote that replaced it
+(largest span overlap), so links to quote ids keep working. Ids are never handed out twice. Speakers are resolved again, with the
 corrections people made replayed as at ingest (aliases moved by ``merge``, ``split`` forms,
 ``rename`` locks); speakers left with no quote and no correction are removed afterwards.
 
@@ -21,12 +22,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 
 from . import neighbours
 from .analyse import extractor_version
 from .db import Database
-from .models_db import Article, Correction, Quote, QuoteVector, Speaker, SpeakerAlias, VariantGroup
+from .models_db import Article, Correction, Quote, QuoteSuccessor, QuoteVector, Speaker, SpeakerAlias, VariantGroup
 from .speakers import alias_key, resolve_speakers
 from .store import add_quotes
 from .variants import EMBEDDING_MODEL, group_article, index_terms, refresh_group
@@ -158,7 +159,12 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
         q.speaker = speaker
         q.cue_lemma, q.cue_text, q.speaker_mention = occ.cue_lemma, occ.cue_text, occ.speaker_mention
         q.sentence, q.confidence, q.rule = occ.sentence, occ.confidence, occ.rule
+    added = []
+    if fresh:
+        vectors = _vectors(s, [occ.text for occ, _ in fresh])
+        added = add_quotes(s, article, [occ for occ, _ in fresh], [sp for _, sp in fresh], vectors)
     if gone:
+        _record_successors(s, article_id, gone, [q for q, _, _ in keep.values()] + added)
         index_terms(s, [q.text for q in gone], sign=-1)
         ids = [q.id for q in gone]
         s.execute(delete(QuoteVector).where(QuoteVector.quote_id.in_(ids)))
@@ -167,11 +173,8 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
         s.flush()
         opened = neighbours.index_for_engine(s.get_bind().engine)
         if opened is not None:
-            opened.forget(ids)  # SQLite may hand these ids to the quotes added next
-    added = []
-    if fresh:
-        vectors = _vectors(s, [occ.text for occ, _ in fresh])
-        added = [q.id for q in add_quotes(s, article, [occ for occ, _ in fresh], [sp for _, sp in fresh], vectors)]
+            opened.forget(ids)
+    added = [q.id for q in added]
     article.extractor_version = extractor_version()
     s.flush()
     for gid in sorted(touched_groups):
@@ -211,6 +214,33 @@ def _credited(old: list[Quote]) -> dict:
             out.setdefault(alias_key(q.speaker_mention), sp)
         out[("span", q.start, q.end, q.text, (q.speaker_mention or "").lower())] = sp
     return out
+
+
+SUCCESSOR_MIN_OVERLAP = 0.5  # shared characters over the two spans together
+
+
+def successor(gone: Quote, now: list[Quote]) -> Quote | None:
+    """The quote of ``now`` that took the place of ``gone``: the largest overlap of character spans
+    (intersection over union, at least ``SUCCESSOR_MIN_OVERLAP``), the same type first."""
+    def overlap(q: Quote) -> float:
+        shared = min(q.end, gone.end) - max(q.start, gone.start)
+        return shared / (max(q.end, gone.end) - min(q.start, gone.start)) if shared > 0 else 0.0
+
+    scored = [(overlap(q), q.type == gone.type, -q.id, q) for q in now]
+    best = max((t for t in scored if t[0] >= SUCCESSOR_MIN_OVERLAP), default=None, key=lambda t: t[:3])
+    return best[3] if best else None
+
+
+def _record_successors(s, article_id: int, gone: list[Quote], now: list[Quote]) -> None:
+    """Rows of ``quote_successors`` for the quotes about to be deleted, so a saved id leads to the
+    quote that replaced it; rows that pointed at a deleted quote move on to its successor."""
+    s.flush()  # the quotes added have their ids
+    for q in gone:
+        nxt = successor(q, now)
+        new_id = nxt.id if nxt is not None else None
+        s.execute(update(QuoteSuccessor).where(QuoteSuccessor.new_id == q.id).values(new_id=new_id))
+        s.add(QuoteSuccessor(old_id=q.id, new_id=new_id, article_id=article_id))
+    s.flush()
 
 
 def _fingerprint(q: Quote) -> tuple:

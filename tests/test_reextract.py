@@ -88,3 +88,57 @@ def test_reextract_selection_and_missing_parse(seeds_copy):
     r = run(seeds_copy, "reextract", "--article", str(second), "--reparse")
     assert "1 parsed again" in r.output
     assert con.execute("select parse_conllu is not null from articles where id = ?", (second,)).fetchone() == (1,)
+
+
+def shortened(monkeypatch, chars: int):
+    """A change in extraction that moves every span: statements end ``chars`` characters earlier,
+    and reported speech is no longer extracted."""
+    import dataclasses
+
+    real = quotes.analyse.analyse
+
+    def analyse(text, doc):
+        return [dataclasses.replace(o, end=o.end - chars, text=text[o.start : o.end - chars])
+                for o in real(text, doc) if o.type != "indirect"]
+
+    monkeypatch.setattr(quotes.analyse, "analyse", analyse)
+
+
+def successors(db) -> dict:
+    return dict(sqlite3.connect(db).execute("select old_id, new_id from quote_successors"))
+
+
+def test_replaced_quotes_lead_to_their_successors_and_ids_are_never_reused(seeds_copy, monkeypatch):
+    before = {r["quote_id"]: r for r in export(seeds_copy)}
+    assert len(before) > 50 and not successors(seeds_copy)
+    top = max(before)
+
+    shortened(monkeypatch, 1)
+    run(seeds_copy, "reextract")
+    first = {r["quote_id"]: r for r in export(seeds_copy)}
+    mapping = successors(seeds_copy)
+    assert set(mapping) == set(before)  # every span moved, so every old quote was replaced
+    assert min(first) > top  # no id handed out twice
+    for old, new in mapping.items():
+        if before[old]["type"] == "indirect":
+            assert new is None or first[new]["article"] == before[old]["article"]
+        else:  # the statement is still there, one character shorter
+            assert new in first, old
+            assert (first[new]["article"], first[new]["start"], first[new]["end"]) == (
+                before[old]["article"], before[old]["start"], before[old]["end"] - 1)
+    assert [o for o, n in mapping.items() if n is None] == sorted(
+        o for o, n in mapping.items() if n is None and before[o]["type"] == "indirect")
+
+    shortened(monkeypatch, 2)  # on top of the first change: 3 characters in all
+    run(seeds_copy, "reextract")
+    second = {r["quote_id"]: r for r in export(seeds_copy)}
+    assert min(second) > max(first)
+    chained = successors(seeds_copy)
+    assert set(chained) == set(before) | set(first)
+    for old, new in mapping.items():  # ids saved before the first run lead to today's quotes, one step
+        assert chained[old] == (chained[new] if new is not None else None)
+        if new is not None:
+            now, was = second[chained[old]], before[old]
+            assert now["article"] == was["article"]
+            shared = min(now["end"], was["end"]) - max(now["start"], was["start"])
+            assert shared / (max(now["end"], was["end"]) - min(now["start"], was["start"])) >= 0.5
