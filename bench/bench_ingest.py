@@ -71,10 +71,10 @@ def run_measured(cmd: list[str], env: dict | None = None) -> dict:
             try:
                 procs = [root, *root.children(recursive=True)]
                 rss = [p.memory_info().rss for p in procs if p.is_running()]
-                # PSS (every 5th sample: it reads smaps): each shared page counted once over the
+                # PSS (every 10th sample: it reads smaps_rollup): each shared page counted once over the
                 # processes that map it, so the sum is what the run takes from the machine, where
                 # the sum of RSS counts torch's libraries once per process
-                pss = [p.memory_full_info().pss for p in procs if p.is_running()] if tick % 5 == 0 else []
+                pss = [p.memory_full_info().pss for p in procs if p.is_running()] if tick % 10 == 0 else []
             except psutil.Error:
                 rss, pss = [], []
             if rss:

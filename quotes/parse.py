@@ -17,6 +17,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+# oneDNN, which runs torch's Linear and LSTM layers on a CPU, keeps up to 1,024 kernels built for
+# earlier input shapes. Sentences of news text seldom repeat a shape, so the cache only grew: a
+# parsing process held 300 MB more after 32 PolNeAR articles, and parsed no faster, than with 8
+# (bench/README.md). Read when torch first runs such a layer; a value set by the user wins.
+os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
+
 BUNDLED_DIR = Path(__file__).parent / "models" / "en"
 PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse")
 # file names of the bundled models, by processor
