@@ -59,8 +59,10 @@ def extractor_version() -> str:
 
 
 def analyse(text: str, doc) -> list[Occurrence]:
-    """All statements of an article, attributed within the article, in text order."""
-    sentences = sentences_from_doc(doc)
+    """All statements of an article, attributed within the article, in text order. ``doc`` is a
+    Stanza Document, or the article's sentences as ``syntax.sentences_from_conllu`` reads them
+    from a stored parse (re-extraction)."""
+    sentences = doc if isinstance(doc, list) else sentences_from_doc(doc)
     spans = find_quote_spans(text)
     atts = find_attributions(sentences, spans, text)
     unclaimed = classify(atts, spans, text)

@@ -116,7 +116,8 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
     """Extract one article again and replace its quotes in session ``s``: whether anything changed,
     and the ids of the quotes added."""
     from . import names
-    from .parse import from_conllu, to_conllu
+    from .parse import to_conllu
+    from .syntax import sentences_from_conllu
 
     article = s.get(Article, article_id)
     if not article.parse_conllu or (reparse and article.parser_version != parser_version):
@@ -128,7 +129,7 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
         article.parse_conllu, article.parser_version = to_conllu(doc), parser_version
         report.reparsed += 1
     else:
-        doc = from_conllu(article.parse_conllu, article.text)
+        doc = sentences_from_conllu(article.parse_conllu)  # the rules' view, without Stanza
     from .analyse import analyse  # looked up at each call, like the ingest workers do
 
     t0 = time.perf_counter()

@@ -91,23 +91,50 @@ def _offset(word, attr):
 
 def sentences_from_doc(doc) -> list[Sentence]:
     """Wrap a Stanza Document's sentences (words with article offsets, children indexed)."""
+    return [_sentence(i, [(w.id, w.text, w.lemma, w.upos, w.feats, w.head, w.deprel, w.xpos,
+                           _offset(w, "start_char"), _offset(w, "end_char")) for w in s.words])
+            for i, s in enumerate(doc.sentences)]
+
+
+def sentences_from_conllu(conllu: str) -> list[Sentence]:
+    """The same view read straight from CoNLL-U as ``parse.to_conllu`` writes it (offsets in MISC,
+    on the token line of a multi-word token), without building a Stanza Document: re-extraction
+    reads every stored parse this way, and need not import Stanza and torch at all. Equal, word
+    for word, to ``sentences_from_doc(parse.from_conllu(conllu, text))`` (a test checks)."""
+    import conllu as reader  # the CoNLL-U parser of the conllu package, as UD tooling uses it
+
+    def offsets(misc) -> tuple:
+        misc = misc or {}
+        return tuple(int(misc[k]) if misc.get(k) not in (None, "") else None for k in ("start_char", "end_char"))
+
     out = []
-    for i, s in enumerate(doc.sentences):
-        sent = Sentence(i, [])
-        for w in s.words:
-            start, end = _offset(w, "start_char"), _offset(w, "end_char")
-            upos = w.upos or "X"
-            if upos == "NOUN" and (w.lemma or "")[:1].isupper():
-                upos = "PROPN"  # the lemmatizer keeps a name's capital where the tagger missed it
-            word = Word(w.id, w.text, (w.lemma or w.text).lower(), upos, w.feats or "",
-                        w.head or 0, w.deprel or "dep", start if start is not None else -1,
-                        end if end is not None else -1, sent, w.xpos or "")
-            sent.words.append(word)
-        _fill_missing_offsets(sent.words)
-        for w in sent.words:
-            sent.children.setdefault(w.head, []).append(w)
-        out.append(sent)
+    for i, tokens in enumerate(reader.parse(conllu)):
+        rows, token_span, token_end = [], (None, None), 0
+        for t in tokens:
+            if isinstance(t["id"], tuple):
+                if t["id"][1] == "-":  # a multi-word token: its words take its offsets
+                    token_span, token_end = offsets(t["misc"]), t["id"][2]
+                continue  # an empty node ("8.1") is no word of the tree
+            own = offsets(t["misc"])
+            span = own if t["id"] > token_end or own != (None, None) else token_span
+            feats = "|".join(f"{k}={v}" for k, v in t["feats"].items()) if t["feats"] else None
+            rows.append((t["id"], t["form"], t["lemma"], t["upos"], feats, t["head"], t["deprel"], t["xpos"], *span))
+        out.append(_sentence(i, rows))
     return out
+
+
+def _sentence(index: int, rows: list[tuple]) -> Sentence:
+    sent = Sentence(index, [])
+    for wid, text, lemma, upos, feats, head, deprel, xpos, start, end in rows:
+        upos = upos or "X"
+        if upos == "NOUN" and (lemma or "")[:1].isupper():
+            upos = "PROPN"  # the lemmatizer keeps a name's capital where the tagger missed it
+        sent.words.append(Word(wid, text, (lemma or text).lower(), upos, feats or "", head or 0, deprel or "dep",
+                               start if start is not None else -1, end if end is not None else -1, sent, xpos or ""))
+    _fill_missing_offsets(sent.words)
+    for w in sent.words:
+        sent.children.setdefault(w.head, []).append(w)
+    return sent
 
 
 def _fill_missing_offsets(words: list[Word]) -> None:

@@ -109,3 +109,30 @@ def test_missing_models_folder_is_a_clear_error(tmp_path):
     r = CliRunner().invoke(cli, ["--models", str(tmp_path), "parse", "-"], input="He said so.")
     assert r.exit_code == 1
     assert "no Stanza English models" in r.output
+
+
+def test_the_rules_view_of_a_stored_parse_is_the_same_without_stanza(seeds_db):
+    """``syntax.sentences_from_conllu`` (re-extraction's reader) against the view of the Stanza
+    Document that ``parse.from_conllu`` rebuilds: word for word, offsets, multi-word tokens and
+    the rule fixtures' hand-edited parses included."""
+    import sqlite3
+    from pathlib import Path
+
+    from quotes.parse import from_conllu
+    from quotes.syntax import sentences_from_conllu, sentences_from_doc
+
+    def view(sentences):
+        return [[(w.id, w.text, w.lemma, w.upos, w.feats, w.head, w.deprel, w.start, w.end, w.xpos)
+                 for w in s.words] for s in sentences]
+
+    stored = sqlite3.connect(seeds_db).execute("select parse_conllu, text from articles").fetchall()
+    rules = Path(__file__).parent / "fixtures" / "rules"
+    stored += [(f.read_text(encoding="utf-8"), f.with_suffix(".txt").read_text(encoding="utf-8"))
+               for f in sorted(rules.glob("*.conllu"))]
+    multiword = 0
+    assert len(stored) > 50
+    for conllu, text in stored:
+        ours = view(sentences_from_conllu(conllu))
+        assert ours and ours == view(sentences_from_doc(from_conllu(conllu, text)))
+        multiword += sum(1 for line in conllu.splitlines() if line.split("\t", 1)[0].count("-") == 1)
+    assert multiword  # the multi-word tokens' offsets were exercised

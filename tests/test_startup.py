@@ -17,7 +17,7 @@ def loaded_after(code: str, *argv: str) -> dict:
     out = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     *printed, modules = out.stdout.strip().splitlines()
-    return {"printed": printed, "modules": set(json.loads(modules))}
+    return {"printed": printed, "stderr": out.stderr, "modules": set(json.loads(modules))}
 
 
 def test_parsing_loads_neither_dynamo_nor_the_transformers_bert():
@@ -39,4 +39,15 @@ def test_read_commands_load_no_model_library(seeds_db, command):
                        "--db", str(seeds_db), *command)
     assert got["printed"]  # the command answered
     assert "quotes.cli" in got["modules"] and "sqlalchemy" in got["modules"]
+    assert not [m for m in HEAVY if m in got["modules"]]
+
+
+def test_reextract_reads_stored_parses_without_stanza(seeds_copy):
+    """Re-extraction reads the rules' view of each stored parse straight from CoNLL-U: no parser,
+    no Stanza, no torch (when no statement is new, no encoder either)."""
+    got = loaded_after("import sys\nfrom quotes.cli import main\nsys.argv = ['quotes', *sys.argv[1:]]\n"
+                       "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n",
+                       "--db", str(seeds_copy), "reextract")
+    assert "articles: 5 re-extracted, 0 changed" in got["stderr"]  # the summary, beside the data
+    assert "quotes.reextract" in got["modules"] and "conllu" in got["modules"]
     assert not [m for m in HEAVY if m in got["modules"]]
