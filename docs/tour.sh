@@ -17,8 +17,8 @@ cmd "Ingest articles (files, folders, .html, .jsonl, - for stdin)" $Q ingest --s
 echo "Ingesting the same texts again stores nothing new:"; echo
 show bash -c "$Q ingest seeds/ 2>&1 | tr '\\r' '\\n' | tail -1"
 cmd "Who said it: full-text search over quote text" $Q who-said "Geneva"
-cmd "Machine-readable output (json, jsonl, csv, tsv)" $Q who-said --format json --limit 1 "Kursk"
-cmd "Export every occurrence" $Q export --format csv
+cmd "Machine-readable output (--json, --nl, --csv, --tsv)" $Q who-said --json --limit 1 "Kursk"
+cmd "Export every occurrence" $Q export --csv
 cmd "Canonical speakers" $Q speakers
 cmd "One speaker, with aliases and where each was seen" $Q speakers show Zelensky
 cmd "Correct a speaker: rename (the name is kept on re-ingest)" $Q speakers rename "Andriy Sybiga" "Andrii Sybiha"

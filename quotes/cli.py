@@ -8,15 +8,56 @@ from functools import wraps
 import click
 
 from . import __version__
-from .output import FORMATS, render, shorten
+from .output import ALIASES, RECORD_FORMATS, render, shorten
 
 
 SQL_INT_MAX = 2**63 - 1  # the largest integer SQLite and PostgreSQL bigint hold
 
 
-def format_option(default="table", choices=FORMATS):
-    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
-                        help="Output format: a table for people, json/jsonl/csv/tsv for programs.")
+OUTPUT_HELP = {
+    "table": "A table, for people.",
+    "json": "A JSON array of objects ([] when nothing matches).",
+    "nl": "Newline-delimited JSON: one object per line.",
+    "csv": "CSV with a header row.",
+    "tsv": "Tab-separated values with a header row.",
+}
+
+
+def output_options(default: str = "table", *, views: tuple = ("table",), format_aliases: dict | None = None):
+    """The output options every record-printing command shares: ``--json``, ``--nl``, ``--csv`` and
+    ``--tsv`` (one at a time), ``--table`` where a table is the view for people, and ``--format NAME``,
+    the older spelling kept so that scripts keep working (``jsonl`` is ``--nl``). The command gets
+    ``fmt``: one of ``views`` (its views for people, rendered by the command) or RECORD_FORMATS.
+    ``format_aliases`` maps further ``--format`` names (older ones) onto what the command gets."""
+    aliases = {**ALIASES, **(format_aliases or {})}
+    flags = [f for f in (*views, *RECORD_FORMATS) if f in OUTPUT_HELP]
+    names = [*views, *RECORD_FORMATS, *aliases]
+    options = [click.option(f"--{f}", f"output_{f}", is_flag=True,
+                            help=OUTPUT_HELP[f] + (" The default." if f == default else "")) for f in flags]
+    options.append(click.option("--format", "output_format", type=click.Choice(list(dict.fromkeys(names))), default=None,
+                                help=f"The output format by name, kept for scripts (jsonl is --nl). Default: {default}."))
+
+    def decorator(f):
+        @wraps(f)
+        def wrapper(*args, **kwargs):
+            given = [(f"--{name}", name) for name in flags if kwargs.pop(f"output_{name}")]
+            by_name = kwargs.pop("output_format")
+            if by_name:
+                given.append((f"--format {by_name}", aliases.get(by_name, by_name)))
+            if len({fmt for _, fmt in given}) > 1:
+                spelled = " and ".join(opt for opt, _ in given)
+                raise click.UsageError(f"{spelled} are mutually exclusive: give one output format")
+            return f(*args, fmt=given[0][1] if given else default, **kwargs)
+
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper
+
+    return decorator
+
+
+def silent_option(what: str = "No summary on stderr."):
+    return click.option("--silent", is_flag=True, help=what)
 
 
 def open_db(ctx, *, write: bool = True):
@@ -80,7 +121,7 @@ def cli(ctx, db, models):
               help="Read, clean and parse on Ray (the ray extra), --workers actors; this process stores. "
                    "`--ray` alone (after the paths) or `--ray local` starts a Ray on this machine; "
                    "`--ray auto` or `--ray ray://HEAD:10001` joins a cluster.")
-@click.option("--silent", is_flag=True, help="No progress bar and no summary.")
+@silent_option("No progress bar and no summary.")
 @click.pass_context
 def ingest(ctx, paths, outlet, url, published, workers, device, ray_address, silent):
     """Read articles (.txt, .html, .jsonl; folders recursively; - for stdin), find and store their quotes.
@@ -130,7 +171,7 @@ def ingest(ctx, paths, outlet, url, published, workers, device, ray_address, sil
 @click.option("--behind", is_flag=True, help="Only articles not made by the installed extractor (see `quotes db status`).")
 @click.option("--reparse", is_flag=True,
               help="Parse again the articles whose stored parse came from other parser models (loads the parser).")
-@click.option("--silent", is_flag=True, help="No progress bar and no summary.")
+@silent_option("No progress bar and no summary.")
 @click.pass_context
 def reextract(ctx, article_ids, outlet, since, until, behind, reparse, silent):
     """Extract stored articles again from their stored parses, with the installed extractor: new
@@ -174,22 +215,22 @@ QUOTE_WIDTHS = {"text": 70, "article": 24, "outlet": 16, "speaker": 28}
 
 @cli.command("who-said")
 @click.argument("text")
-@format_option()
 @click.option("--limit", type=click.IntRange(1, SQL_INT_MAX), help="At most this many hits.")
+@output_options()
 @with_db
-def who_said(db, text, fmt, limit):
+def who_said(db, text, limit, fmt):
     """Full-text search over quote text: every hit with its speaker, outlet, article, cue and type.
 
     Example: quotes who-said "Geneva"
     """
-    from .search import who_said as search
+    from .search import COLUMNS, who_said as search
 
     with db.engine.connect() as conn:
         rows = search(conn, text, limit=limit)
     if not rows and fmt == "table":
         click.echo(f"no quote matches {text!r}", err=True)
         return
-    render(rows, fmt, columns=QUOTE_TABLE if fmt == "table" else None, widths=QUOTE_WIDTHS)
+    render(rows, fmt, columns=QUOTE_TABLE if fmt == "table" else [c.strip('"') for c in COLUMNS], widths=QUOTE_WIDTHS)
 
 
 EXPORT_COLUMNS = ["article", "outlet", "url", "published", "type", "text", "speaker", "speaker_mention", "cue", "cue_text",
@@ -197,12 +238,12 @@ EXPORT_COLUMNS = ["article", "outlet", "url", "published", "type", "text", "spea
 
 
 @cli.command()
-@format_option(default="jsonl", choices=("jsonl", "json", "csv", "tsv"))
+@output_options(default="nl", views=())
 @with_db
 def export(db, fmt):
     """Every stored occurrence, one record each (article, outlet, type, text, speaker, cue, offsets, variant).
 
-    Example: quotes export --format csv > quotes.csv
+    Example: quotes export --csv > quotes.csv
     """
     from .search import export_rows
 
@@ -241,9 +282,10 @@ def models():
 
 
 @models.command("info")
-@format_option()
+@output_options()
+@silent_option("No note on stderr of the model folder and transformer.")
 @click.pass_context
-def models_info(ctx, fmt):
+def models_info(ctx, fmt, silent):
     """Which models are in use, where, and their dev scores.
 
     Example: quotes models info
@@ -261,16 +303,18 @@ def models_info(ctx, fmt):
         info = card.get("processors", {}).get(proc, {})
         rows.append({"processor": proc, "path": path, "size_mb": info.get("size_mb"),
                      "dev_scores": ", ".join(f"{k} {v}" for k, v in info.get("dev", {}).items())})
-    click.echo(f"models: {directory} ({ms.kind})", err=True)
-    for name, info in card.get("transformers", {}).items():
-        click.echo(f"transformer: {name} from the installed {info.get('package')} wheel, used by "
-                   f"{', '.join(info.get('used_by', []))}", err=True)
-    render(rows, fmt, widths={"path": 70})
+    if not silent:
+        click.echo(f"models: {directory} ({ms.kind})", err=True)
+        for name, info in card.get("transformers", {}).items():
+            click.echo(f"transformer: {name} from the installed {info.get('package')} wheel, used by "
+                       f"{', '.join(info.get('used_by', []))}", err=True)
+    render(rows, fmt, columns=["processor", "path", "size_mb", "dev_scores"], widths={"path": 70})
 
 
 @models.command("download")
 @click.option("--dir", "target", type=click.Path(), default=None, help="Where to put them (default: Stanza's ~/stanza_resources).")
-def models_download(target):
+@silent_option("No progress bar and no summary.")
+def models_download(target, silent):
     """Opt in to Stanza's official English models (needs a network); use them with --models DIR.
 
     Example: quotes models download --dir ~/stanza_resources && quotes --models ~/stanza_resources ingest seeds/
@@ -279,18 +323,22 @@ def models_download(target):
 
     try:
         stanza.download("en", model_dir=target or stanza.resources.common.DEFAULT_MODEL_DIR,
-                        processors="tokenize,mwt,pos,lemma,depparse")
+                        processors="tokenize,mwt,pos,lemma,depparse", verbose=False if silent else None)
     except Exception as e:
         raise click.ClickException(f"download failed (no network?): {str(e).splitlines()[0]}") from e
-    click.echo(f"downloaded; run quotes --models {target or stanza.resources.common.DEFAULT_MODEL_DIR} ...", err=True)
+    if not silent:
+        click.echo(f"downloaded; run quotes --models {target or stanza.resources.common.DEFAULT_MODEL_DIR} ...", err=True)
 
 
 # -- speakers ---------------------------------------------------------------------------------------
+SPEAKER_TABLE = ["id", "name", "kind", "quotes", "aliases"]
+SPEAKER_QUOTE_COLUMNS = ["speaker_id", "speaker", "type", "cue_text", "article", "text"]
+
 @cli.group(invoke_without_command=True)
-@format_option()
 @click.option("--kind", type=click.Choice(["person", "organisation", "group", "anonymous"]))
+@output_options()
 @click.pass_context
-def speakers(ctx, fmt, kind):
+def speakers(ctx, kind, fmt):
     """List canonical speakers with their quote counts and aliases; correct them with subcommands.
 
     Example: quotes speakers --kind person
@@ -305,7 +353,7 @@ def speakers(ctx, fmt, kind):
             rows = list_speakers(s, kind=kind)
     finally:
         db.close()
-    render(rows, fmt, columns=["id", "name", "kind", "quotes", "aliases"] if fmt == "table" else None, widths={"aliases": 70})
+    render(rows, fmt, columns=SPEAKER_TABLE if fmt == "table" else [*SPEAKER_TABLE, "description"], widths={"aliases": 70})
 
 
 def _correct(ctx, fn, *args):
@@ -324,9 +372,11 @@ def _correct(ctx, fn, *args):
 
 @speakers.command("show")
 @click.argument("name")
+@output_options(default="text", views=("text",))
 @click.pass_context
-def speakers_show(ctx, name):
-    """One speaker: aliases with counts, the articles each came from, and what they said.
+def speakers_show(ctx, name, fmt):
+    """One speaker: aliases with counts, the articles each came from, and what they said (with
+    --json, --nl, --csv or --tsv: what they said, one record per quote).
 
     Example: quotes speakers show Zelensky
     """
@@ -340,6 +390,11 @@ def speakers_show(ctx, name):
                 sp = find_speaker(s, name)
             except CorrectionError as e:
                 raise click.ClickException(str(e)) from e
+            if fmt != "text":
+                quotes = speaker_quotes(s.connection(), sp.id)
+                render(({"speaker_id": sp.id, "speaker": sp.name, **q._asdict()} for q in quotes), fmt,
+                       columns=SPEAKER_QUOTE_COLUMNS)
+                return
             click.echo(f"{sp.name}  [{sp.kind}, id {sp.id}]" + (f"  {sp.description}" if sp.description else ""))
             by_alias = alias_articles(s.connection(), sp.id)
             for al in sorted(sp.aliases, key=lambda a: -a.count):
@@ -353,8 +408,9 @@ def speakers_show(ctx, name):
 @speakers.command("merge")
 @click.argument("source")
 @click.argument("target")
+@silent_option()
 @click.pass_context
-def speakers_merge(ctx, source, target):
+def speakers_merge(ctx, source, target, silent):
     """Merge speaker SOURCE into TARGET (names, aliases or ids); survives re-ingest.
 
     Example: quotes speakers merge "Kirby" "John Kirby"
@@ -362,15 +418,17 @@ def speakers_merge(ctx, source, target):
     from .corrections import merge
 
     r = _correct(ctx, merge, source, target)
-    click.echo(f"merged into {r['name']} (id {r['id']})", err=True)
+    if not silent:
+        click.echo(f"merged into {r['name']} (id {r['id']})", err=True)
 
 
 @speakers.command("split")
 @click.argument("name")
 @click.argument("alias")
 @click.option("--as", "new_name", help="Name of the new speaker (default: the alias).")
+@silent_option()
 @click.pass_context
-def speakers_split(ctx, name, alias, new_name):
+def speakers_split(ctx, name, alias, new_name, silent):
     """Move the occurrences written as ALIAS off speaker NAME onto a new speaker.
 
     Example: quotes speakers split "Security Service of Ukraine" "the agency" --as "Ukrainian military"
@@ -378,14 +436,16 @@ def speakers_split(ctx, name, alias, new_name):
     from .corrections import split
 
     r = _correct(ctx, split, name, alias, new_name)
-    click.echo(f"split off {r['name']} (id {r['id']})", err=True)
+    if not silent:
+        click.echo(f"split off {r['name']} (id {r['id']})", err=True)
 
 
 @speakers.command("rename")
 @click.argument("name")
 @click.argument("new_name")
+@silent_option()
 @click.pass_context
-def speakers_rename(ctx, name, new_name):
+def speakers_rename(ctx, name, new_name, silent):
     """Rename a speaker (the old name stays an alias; the new name is kept on re-ingest).
 
     Example: quotes speakers rename "Volodymyr Zelenskyy" "Volodymyr Zelensky"
@@ -393,15 +453,19 @@ def speakers_rename(ctx, name, new_name):
     from .corrections import rename
 
     r = _correct(ctx, rename, name, new_name)
-    click.echo(f"renamed to {r['name']} (id {r['id']})", err=True)
+    if not silent:
+        click.echo(f"renamed to {r['name']} (id {r['id']})", err=True)
 
 
 # -- variants ---------------------------------------------------------------------------------------
+VARIANT_COLUMNS = ["variant_id", "n_outlets", "n_articles", "wording_differs", "framing_differs", "speakers_differ",
+                   "canonical_text", "speakers", "types"]
+
 @cli.command()
 @click.option("--speaker", help="Only groups with a speaker whose name contains this.")
 @click.option("--min-outlets", type=click.IntRange(1, SQL_INT_MAX), default=1, show_default=True, help="Only groups carried by at least N outlets.")
 @click.option("--conflicts", is_flag=True, help="Only groups attributed to different speakers.")
-@format_option()
+@output_options()
 @with_db
 def variants(db, speaker, min_outlets, conflicts, fmt):
     """Statements reported by several articles, with their wording, framing and attribution flags.
@@ -422,16 +486,18 @@ def variants(db, speaker, min_outlets, conflicts, fmt):
         render(rows, fmt, columns=["variant_id", "n_outlets", "n_articles", "types", "speakers", "flags", "canonical_text"],
                widths={"canonical_text": 60, "speakers": 40})
     else:
-        render(rows, fmt)
+        render(rows, fmt, columns=VARIANT_COLUMNS)
 
 
 @cli.command()
 @click.argument("variant_id", type=click.IntRange(1, SQL_INT_MAX))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--color/--no-color", default=None, help="Highlight the diff (default: when writing to a terminal).")
+@output_options(default="text", views=("text",), format_aliases={"json": "group"})
 @with_db
-def compare(db, variant_id, fmt, color):
+def compare(db, variant_id, color, fmt):
     """One statement side by side across outlets, each version diffed word by word against the canonical form.
+    With --json, --nl, --csv or --tsv: one record per occurrence (`canonical` marks the canonical
+    one); `--format json` keeps its older shape, one object with the occurrences inside.
 
     Example: quotes compare 1
     """
@@ -445,9 +511,16 @@ def compare(db, variant_id, fmt, color):
     canonical = max(members, key=lambda m: (m["type"] == "direct", len(m["text"]), -m["quote_id"]))
     for m in members:
         m["diff"] = word_diff(canonical["text"], m["text"])
-    if fmt == "json":
+    if fmt == "group":  # the shape `--format json` printed before the shared output options
         click.echo(json.dumps({"variant_id": variant_id, "canonical": canonical["text"], "occurrences": members},
                               ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt != "text":
+        for m in members:
+            m["canonical"] = m is canonical
+            if fmt in ("csv", "tsv"):
+                m["diff"] = " ".join(_diff_piece(op, t, False) for op, t in m["diff"])
+        render(members, fmt, columns=[*members[0]])
         return
     color = sys.stdout.isatty() if color is None else color
     click.echo(f"variant {variant_id}: {canonical['text']}\n")
@@ -473,8 +546,9 @@ def db_group():
 
 @db_group.command("upgrade")
 @click.argument("revision", default="head")
+@silent_option()
 @click.pass_context
-def db_upgrade(ctx, revision):
+def db_upgrade(ctx, revision, silent):
     """Migrate the database up to REVISION (default: head).
 
     Example: quotes db upgrade
@@ -484,14 +558,16 @@ def db_upgrade(ctx, revision):
     url = db_url(ctx.obj["db"])
     with migration_lock(url):  # not while an ingest is migrating the same database
         upgrade(url, revision)
-    click.echo(f"upgraded to {revision}", err=True)
+    if not silent:
+        click.echo(f"upgraded to {revision}", err=True)
 
 
 @db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
 @click.argument("revision")
 @click.option("--yes", is_flag=True, help="Do not ask before dropping every table (a downgrade to base).")
+@silent_option()
 @click.pass_context
-def db_downgrade(ctx, revision, yes):
+def db_downgrade(ctx, revision, yes, silent):
     """Migrate the database down to REVISION (e.g. -1, or base). Rows of the tables that remain are kept;
     a downgrade to base drops every table and asks first.
 
@@ -508,7 +584,8 @@ def db_downgrade(ctx, revision, yes):
         click.confirm("This drops every table of the database, with all its quotes. Go on?", abort=True, err=True)
     with migration_lock(url):
         downgrade(url, revision)
-    click.echo(f"downgraded to {revision}", err=True)
+    if not silent:
+        click.echo(f"downgraded to {revision}", err=True)
 
 
 @db_group.command("current")
@@ -526,7 +603,7 @@ def db_current(ctx):
 
 
 @db_group.command("status")
-@format_option()
+@output_options(default="text", views=("text",), format_aliases={"table": "text"})
 @with_db
 def db_status(db, fmt):
     """How many stored articles the installed parser models and extractor made, and what brings
@@ -541,8 +618,8 @@ def db_status(db, fmt):
     parser = find_models(models_dir(None)).version
     with db.engine.connect() as conn:
         rows = provenance(conn, parser=parser, extractor=extractor_version())
-    if fmt != "table":
-        render(rows, fmt)
+    if fmt != "text":
+        render(rows, fmt, columns=["what", "installed", "articles", "current", "fix"])
         return
     for r in rows:
         click.echo(f"{r['what']}: {r['current']} of {r['articles']} articles made by the installed one ({r['installed']})"
@@ -550,8 +627,9 @@ def db_status(db, fmt):
 
 
 @db_group.command("history")
+@output_options(default="text", views=("text",))
 @click.pass_context
-def db_history(ctx):
+def db_history(ctx, fmt):
     """List the schema revisions, oldest first.
 
     Example: quotes db history
@@ -561,7 +639,13 @@ def db_history(ctx):
     from .db import alembic_config, db_url
 
     script = ScriptDirectory.from_config(alembic_config(db_url(ctx.obj["db"])))
-    for rev in reversed(list(script.walk_revisions())):
+    revisions = list(reversed(list(script.walk_revisions())))
+    if fmt != "text":
+        columns = ["revision", "down_revision", "description"]
+        render(({"revision": rev.revision, "down_revision": rev.down_revision,
+                 "description": " ".join((rev.doc or "").split())} for rev in revisions), fmt, columns=columns)
+        return
+    for rev in revisions:
         click.echo(f"{rev.revision}  {(rev.doc or '').splitlines()[0]}")
 
 

@@ -1,16 +1,21 @@
-"""Render rows for people (a table, by tabulate) or for programs (json, jsonl, csv, tsv).
+"""Render rows for people (a table, by tabulate) or for programs (json, nl, csv, tsv).
 
 One streaming helper for every command, the vocabulary of sqlite-utils and datasette: a JSON array
-(``[]`` when nothing matches), newline-delimited JSON, CSV or TSV; data on stdout only.
+(``[]`` when nothing matches), newline-delimited JSON (one object per line), CSV or TSV with a header
+row; data on stdout only. Everything but the table is written row by row as the rows arrive, so an
+export of millions of rows never sits in memory; a table needs every row to size its columns.
 """
 from __future__ import annotations
 
 import csv
 import json
 import sys
+import textwrap
 from typing import Iterable
 
-FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+RECORD_FORMATS = ("json", "nl", "csv", "tsv")  # for programs; each has its own flag (--json, --nl, ...)
+FORMATS = ("table", *RECORD_FORMATS)
+ALIASES = {"jsonl": "nl"}  # the names `--format` accepted before --nl existed
 
 
 def shorten(text, width: int) -> str:
@@ -19,28 +24,51 @@ def shorten(text, width: int) -> str:
 
 
 def render(rows: Iterable[dict], fmt: str, *, columns: list[str] | None = None, widths: dict | None = None, out=None) -> None:
+    """Write ``rows`` in ``fmt``. ``columns`` picks and orders the table's columns, and names the
+    CSV/TSV header, which is then written even when there are no rows (without ``columns`` the first
+    row's keys name it, and an empty result writes nothing)."""
     out = out or sys.stdout
-    rows = list(rows) if fmt in ("table", "json") else rows
+    fmt = ALIASES.get(fmt, fmt)
     if fmt == "json":
-        json.dump(list(rows), out, ensure_ascii=False, indent=2, default=str)
-        out.write("\n")
-    elif fmt == "jsonl":
+        write_json_array(rows, out)
+    elif fmt == "nl":
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     elif fmt in ("csv", "tsv"):
-        writer = None
-        for row in rows:
-            if writer is None:
-                writer = csv.DictWriter(out, fieldnames=columns or list(row), extrasaction="ignore",
-                                        delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
-                writer.writeheader()
-            writer.writerow(row)
+        write_delimited(rows, out, columns=columns, delimiter="\t" if fmt == "tsv" else ",")
+    elif fmt == "table":
+        write_table(list(rows), out, columns=columns, widths=widths or {})
     else:
-        from tabulate import tabulate
+        raise ValueError(f"unknown output format {fmt!r}; one of {', '.join(FORMATS)}")
 
-        if not rows:
-            return
-        cols = columns or list(rows[0])
-        widths = widths or {}
-        table = [[shorten(r.get(c), widths.get(c, 60)) for c in cols] for r in rows]
-        out.write(tabulate(table, headers=cols, tablefmt="simple") + "\n")
+
+def write_json_array(rows: Iterable[dict], out) -> None:
+    """The text ``json.dump(list(rows), out, indent=2)`` writes, one row at a time."""
+    first = True
+    for row in rows:
+        out.write("[\n" if first else ",\n")
+        out.write(textwrap.indent(json.dumps(row, ensure_ascii=False, indent=2, default=str), "  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
+def write_delimited(rows: Iterable[dict], out, *, columns: list[str] | None, delimiter: str) -> None:
+    writer = None
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=columns or list(row), extrasaction="ignore",
+                                    delimiter=delimiter, lineterminator="\n")
+            writer.writeheader()
+        writer.writerow(row)
+    if writer is None and columns:
+        csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(columns)
+
+
+def write_table(rows: list[dict], out, *, columns: list[str] | None, widths: dict) -> None:
+    from tabulate import tabulate
+
+    if not rows:
+        return
+    cols = columns or list(rows[0])
+    table = [[shorten(r.get(c), widths.get(c, 60)) for c in cols] for r in rows]
+    out.write(tabulate(table, headers=cols, tablefmt="simple") + "\n")

@@ -1,4 +1,6 @@
 """The command line as a user meets it: help everywhere, errors in one line, data on stdout."""
+import csv
+import io
 import json
 import re
 import sqlite3
@@ -190,3 +192,146 @@ def test_database_errors_are_one_line_that_names_the_fix(tmp_path):
         assert r.returncode == 1 and len(lines) == 1 and expected in lines[0], (args, r.stderr)
         assert "hunter2" not in r.stderr and "Traceback" not in r.stderr
     assert corrupt.read_bytes() == bytes(range(256)) * 20  # left as it was
+
+
+# -- the shared output vocabulary --------------------------------------------------------------------
+# Every command is one of these; a new command fails test_every_command_is_classified until it is
+# added here, and a record printer fails the tests below until it has the shared output options.
+RECORD_PRINTERS = {  # command: the arguments that make it print records on the seeds database
+    ("who-said",): ["Geneva"],
+    ("export",): [],
+    ("speakers",): [],
+    ("speakers", "show"): ["Zelensky"],
+    ("variants",): [],
+    ("compare",): ["1"],
+    ("models", "info"): [],
+    ("db", "status"): [],
+    ("db", "history"): [],
+}
+NOT_RECORD_PRINTERS = {  # command: what it prints instead
+    ("ingest",): "a progress bar and a summary",
+    ("reextract",): "a progress bar and a summary",
+    ("parse",): "one parse, as CoNLL-U or its JSON (--format conllu|json)",
+    ("models",): "nothing: a group",
+    ("models", "download"): "Stanza's progress bars and a summary",
+    ("speakers", "merge"): "a summary",
+    ("speakers", "split"): "a summary",
+    ("speakers", "rename"): "a summary",
+    ("db",): "nothing: a group",
+    ("db", "upgrade"): "a summary",
+    ("db", "downgrade"): "a summary",
+    ("db", "current"): "one revision",
+}
+SILENCEABLE = {path for path, what in NOT_RECORD_PRINTERS.items() if "summary" in what} | {("models", "info")}
+OUTPUTS = [["--json"], ["--nl"], ["--csv"], ["--tsv"], ["--format", "json"], ["--format", "jsonl"], ["--format", "nl"],
+           ["--format", "csv"], ["--format", "tsv"]]
+LEGACY_JSON = {("compare",)}  # `--format json` keeps the one object it printed before --json existed
+
+
+def options_of(cmd) -> set[str]:
+    return {opt for p in cmd.params for opt in p.opts}
+
+
+def records(output: str, args: list[str]) -> list[dict]:
+    """Parse what a command printed with the output options ``args``; fail if it is not valid."""
+    kind = args[-1].lstrip("-")
+    if kind == "json":
+        data = json.loads(output)
+        assert isinstance(data, list) and all(isinstance(r, dict) for r in data)
+        return data
+    if kind in ("nl", "jsonl"):
+        rows = [json.loads(line) for line in output.splitlines()]
+        assert all(isinstance(r, dict) for r in rows)
+        return rows
+    reader = csv.DictReader(io.StringIO(output), delimiter="\t" if kind == "tsv" else ",")
+    rows = list(reader)
+    assert reader.fieldnames and all(None not in r for r in rows), output[:300]  # every row fits the header
+    return rows
+
+
+@pytest.mark.parametrize("path,cmd", list(all_commands()), ids=lambda x: " ".join(x) if isinstance(x, tuple) else "")
+def test_every_command_is_classified(path, cmd):
+    assert (path in RECORD_PRINTERS) != (path in NOT_RECORD_PRINTERS), \
+        f"`quotes {' '.join(path)}`: add it to RECORD_PRINTERS (and give it @output_options) or to NOT_RECORD_PRINTERS"
+    opts = options_of(cmd)
+    if path in RECORD_PRINTERS:
+        assert {"--json", "--nl", "--csv", "--tsv", "--format"} <= opts, f"`quotes {' '.join(path)}` lacks @output_options"
+    else:
+        assert not opts & {"--json", "--nl", "--csv", "--tsv"}
+    if path in SILENCEABLE:
+        assert "--silent" in opts, f"`quotes {' '.join(path)}` prints a summary or progress but has no --silent"
+
+
+@pytest.mark.parametrize("path", list(RECORD_PRINTERS), ids=" ".join)
+def test_record_printers_speak_every_output_format(runner, seeds_db, path):
+    counts = {}
+    for args in OUTPUTS:
+        r = runner.invoke(cli, ["--db", str(seeds_db), *path, *RECORD_PRINTERS[path], *args])
+        assert r.exit_code == 0, (args, r.output)
+        if path in LEGACY_JSON and args == ["--format", "json"]:
+            assert isinstance(json.loads(r.stdout), dict)
+            continue
+        counts[" ".join(args)] = len(records(r.stdout, args))
+    assert len(set(counts.values())) == 1 and counts["--json"] > 0, counts  # the same records in every format
+    r = runner.invoke(cli, ["--db", str(seeds_db), *path, *RECORD_PRINTERS[path], "--json", "--csv"])
+    assert r.exit_code == 2 and "--json and --csv are mutually exclusive" in r.output
+    r = runner.invoke(cli, ["--db", str(seeds_db), *path, *RECORD_PRINTERS[path], "--nl", "--format", "jsonl"])
+    assert r.exit_code == 0  # the same format twice is no conflict
+
+
+def test_the_same_records_in_json_nl_and_csv(runner, seeds_db):
+    def run(*args):
+        return runner.invoke(cli, ["--db", str(seeds_db), "who-said", "Geneva", *args]).stdout
+
+    as_json = json.loads(run("--json"))
+    assert as_json == [json.loads(line) for line in run("--nl").splitlines()] == json.loads(run("--format", "json"))
+    as_csv = list(csv.DictReader(io.StringIO(run("--csv"))))
+    assert [r["quote_id"] for r in as_csv] == [str(r["quote_id"]) for r in as_json]
+    assert run() == run("--table") == run("--format", "table")
+
+
+@pytest.mark.parametrize("path,args", [(("who-said",), ["Geneva"]), (("export",), []), (("speakers",), []),
+                                       (("variants",), [])], ids=lambda x: " ".join(x))
+def test_empty_results(runner, seeds_db, path, args):
+    """Nothing found: `[]` for --json, nothing for --nl, the header alone for --csv and --tsv (the
+    header a full result has)."""
+    assert runner.invoke(cli, ["db", "upgrade", "--silent"]).exit_code == 0  # an empty database at QUOTES_DB
+
+    def run(*flags, db=()):
+        r = runner.invoke(cli, [*db, *path, *args, *flags])
+        assert r.exit_code == 0, r.output
+        return r.stdout
+
+    assert run("--json") == "[]\n"
+    assert run("--nl") == ""
+    for flag in ("--csv", "--tsv"):
+        full = run(flag, db=("--db", str(seeds_db))).splitlines()
+        assert len(full) > 1 and run(flag) == full[0] + "\n"
+
+
+def test_export_streams_its_rows(runner, seeds_db, monkeypatch):
+    """export hands the renderer a generator, never a list: a large database has millions of rows."""
+    import quotes.cli
+
+    seen = []
+    monkeypatch.setattr(quotes.cli, "render", lambda rows, fmt, **kw: seen.append((type(rows).__name__, fmt)))
+    for flag in ("--json", "--nl", "--csv", "--tsv"):
+        assert runner.invoke(cli, ["--db", str(seeds_db), "export", flag]).exit_code == 0
+    assert seen == [("generator", f) for f in ("json", "nl", "csv", "tsv")]
+
+
+def test_silent_leaves_stderr_empty(runner, seeds_copy):
+    """Each pair: the first run says what it did on stderr, the second (which undoes or redoes it)
+    says nothing with --silent."""
+    SBU = "Security Service of Ukraine"
+    pairs = [(["db", "downgrade", "-1"], ["db", "upgrade"]),
+             (["db", "upgrade"], ["db", "downgrade", "-1"]),
+             (["speakers", "rename", "Zelensky", "V. Zelensky"], ["speakers", "rename", "V. Zelensky", "Zelensky"]),
+             (["speakers", "split", SBU, "The SBU"], ["speakers", "split", SBU, "the SSU"]),
+             (["speakers", "merge", "The SBU", SBU], ["speakers", "merge", "the SSU", SBU]),
+             (["models", "info", "--json"], ["models", "info", "--json"])]
+    for loud, quiet in pairs:
+        r = runner.invoke(cli, ["--db", str(seeds_copy), *loud])
+        assert r.exit_code == 0 and r.stderr, (loud, r.output)
+        r = runner.invoke(cli, ["--db", str(seeds_copy), *quiet, "--silent"])
+        assert r.exit_code == 0 and r.stderr == "", (quiet, r.output)

@@ -1,0 +1,64 @@
+"""The one renderer behind every record-printing command: valid output for every format, empty or
+not, written as the rows arrive."""
+import csv
+import io
+import json
+
+import pytest
+
+from quotes.output import render
+
+ROWS = [{"id": 1, "text": "“Quoted,” with a comma\nand a line break", "n": None},
+        {"id": 2, "text": 'tabs\tand "quotes"', "n": 0.5, "nested": [["equal", "a"], ["insert", "b"]]}]
+
+
+def rendered(rows, fmt, **kw) -> str:
+    out = io.StringIO()
+    render(rows, fmt, out=out, **kw)
+    return out.getvalue()
+
+
+def test_json_is_what_json_dump_writes():
+    assert rendered(iter(ROWS), "json") == json.dumps(ROWS, ensure_ascii=False, indent=2) + "\n"
+    assert rendered(iter(ROWS[:1]), "json") == json.dumps(ROWS[:1], ensure_ascii=False, indent=2) + "\n"
+
+
+def test_nl_is_one_object_a_line():
+    assert [json.loads(line) for line in rendered(ROWS, "nl").splitlines()] == ROWS
+    assert rendered(ROWS, "jsonl") == rendered(ROWS, "nl")  # the older name
+
+
+@pytest.mark.parametrize("fmt,delimiter", [("csv", ","), ("tsv", "\t")])
+def test_delimited_round_trips(fmt, delimiter):
+    back = list(csv.DictReader(io.StringIO(rendered(ROWS, fmt, columns=["id", "text", "n"])), delimiter=delimiter))
+    assert [(r["id"], r["text"], r["n"]) for r in back] == [("1", ROWS[0]["text"], ""), ("2", ROWS[1]["text"], "0.5")]
+
+
+def test_empty():
+    assert rendered(iter([]), "json") == "[]\n"
+    assert json.loads(rendered([], "json")) == []
+    assert rendered([], "nl") == ""
+    assert rendered([], "csv", columns=["id", "text"]) == "id,text\n"
+    assert rendered([], "tsv", columns=["id", "text"]) == "id\ttext\n"
+    assert rendered([], "csv") == ""  # no columns known, no header
+    assert rendered([], "table") == ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "nl", "csv", "tsv"])
+def test_streams_row_by_row(fmt):
+    """Each row is written before the next is asked for: nothing is gathered in a list first."""
+    out = io.StringIO()
+    written_before = []
+
+    def rows():
+        for i in range(3):
+            written_before.append(out.getvalue().count("row "))  # how many rows are out already
+            yield {"id": i, "text": f"row {i}"}
+
+    render(rows(), fmt, out=out, columns=["id", "text"])
+    assert written_before == [0, 1, 2]
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError):
+        render([], "xml")
