@@ -166,7 +166,8 @@ def fast_dtype(device: str):
     Measured on 12 PolNeAR articles (bench/README.md): bfloat16 parses 1.3 times as fast and agrees
     with float32 on 99.98 % of heads and labels; dynamic int8 (torch.ao quantize_dynamic) was no
     faster and cost 0.2 LAS on EWT and GUM dev. The parser in bfloat16 as well: 1.16 times as fast
-    again, LAS +0.04 on EWT dev and -0.02 on GUM dev; the tagger gained nothing from it. On a CPU without native bfloat16 it would be
+    again, LAS +0.04 on EWT dev and -0.02 on GUM dev; the tagger gained nothing from it. On a CPU
+    without native bfloat16 it would be
     emulated and slower, so float32 stays there; on a GPU the encoder is fast enough in float32."""
     if device != "cpu":
         return None
