@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from . import names
 from .lexicon import REPORTING_VERBS, TIME_WORDS
-from .extract import Attribution, close_name, inverted_subject, is_cue_verb, speaker_words, subject_of, trim
+from .extract import (Attribution, close_name, inverted_subject, is_cue_verb, participle_holder, speaker_words, subject_of,
+                      trim, wh_opened)
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
 
@@ -95,6 +96,12 @@ def _nominal_between(sent: Sentence, start: int, cue: Word) -> Word | None:
     return pick
 
 
+def _introduced(sent: Sentence, q: QuoteSpan) -> bool:
+    """The quotation follows a comma or a colon, as direct speech after its cue does ("saying, “...”")."""
+    before = [w for w in sent.words if w.end <= q.start and w.text not in ("“", '"', "‘", "'", "«")]
+    return bool(before) and before[-1].text in (",", ":")
+
+
 def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] | None:
     """A reporting verb outside the quotation, in the sentences it spans or ending the sentence before."""
     sent = _sentence_of(sentences, q.start)
@@ -104,8 +111,11 @@ def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] 
     found = []
     for s in sentences[sent.index : last.index + 1]:
         for w in _outside(s.words, q):
-            if is_cue_verb(w):
+            # (“That makes me smart,” when Clinton blasted him: a clause saying when is not the quotation's cue)
+            if is_cue_verb(w) and not (q.end <= w.start and wh_opened(w)):
                 subj = subject_of(w) or (inverted_subject(w, [x for x in s.words if x.start >= q.start]) if q.start < w.start else None)
+                if subj is None and w.end <= q.start and _introduced(s, q):
+                    subj = participle_holder(w)  # footage of Trump saying, “That makes me smart”
                 if subj is None and q.end <= w.start:
                     subj = _nominal_between(s, q.end, w)  # “...,” Douglas Holtz-Eakin, an economist, told me: misparsed
                 if subj is not None:
@@ -146,7 +156,7 @@ class ArticleSpeakers:
             entity.description = description
         if description and names.is_acronym(description):
             entity.acronyms.add(description)
-        if kind == "person" and len(name.split()) > len(entity.name.split()):
+        if kind == "person" and names.better_name(entity.name, name):
             entity.name = name  # the fullest form names the entity
         self.history.append((pos, entity))
         return entity
@@ -191,17 +201,20 @@ class ArticleSpeakers:
         for e in self.entities:
             if e.kind != "person" or len(e.name.split()) != 1:
                 continue
-            pattern = r"((?:[A-Z][\w’'.-]+\s+){1,4})" + re.escape(e.name) + r"\b(?:,\s+((?:a |an |the )?[a-z][^,.;“”\"]{3,90}),)?"
+            # (a name never runs across a line break: "... Harbour Board\n\nSolberg told ...")
+            pattern = r"((?:[A-Z][\w’'.-]+[^\S\n]+){1,4})" + re.escape(e.name) + r"\b(?:,\s+((?:a |an |the )?[a-z][^,.;“”\"]{3,90}),)?"
             full = {}
             for m in re.finditer(pattern, self.text):
-                name, _title = names.strip_titles(m.group(1) + e.name)
+                # "Francois Hollande Says Donald Trump": only the name next to the surname is its
+                written = names.reported_parts(m.group(1) + e.name)[-1]
+                name, _title = names.strip_titles(written)
                 first, _last = names.person_key(name)
                 if first and len(name.split()) > 1:
-                    full.setdefault(first, (name, m))
+                    full.setdefault(first, (name, written, m))
             if len(full) != 1:
                 continue  # none, or two people sharing the surname (Hillary and Bill Clinton): leave it
-            name, m = next(iter(full.values()))
-            e.mentions.append(m.group(0).split(",")[0])
+            name, written, m = next(iter(full.values()))
+            e.mentions.append(written)
             e.name = name
             if m.group(2) and not e.description:
                 e.description = m.group(2)

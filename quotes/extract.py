@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import names
 from .lexicon import ACCORDING_CASES, REPORTING_NOUNS, REPORTING_VERBS, ROLE_NOUNS, SENTENCE_OPENERS, TIME_WORDS
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
@@ -41,6 +42,7 @@ DISCLOSE_VERBS = frozenset({"release", "provide", "give", "share", "publish", "d
 DISCLOSED_NOUNS = frozenset({"detail", "details", "information", "account", "update", "description", "statement"})
 MIN_CONTENT_WORDS = 3  # "pledged to cap", "claims to be": too little to be a statement
 SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list", "case")
+SPEAKER_BREAKS = (",", "(", ")", ";", "—", "–")  # marks that end a speaker phrase (an apposition or a list follows)
 LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
                          "characterize", "portray", "depict", "frame", "hail", "dismiss", "praise",
                          "criticise", "criticize", "condemn", "denounce"})
@@ -110,7 +112,7 @@ def speaker_words(head: Word) -> list[Word]:
     ids = {w.id for w in words}
     lo = hi = head.id
     sent_words = head.sent.words
-    while lo - 1 in ids and sent_words[lo - 2].text not in (",", "(", ")", ";", "—", "–"):
+    while lo - 1 in ids and sent_words[lo - 2].text not in SPEAKER_BREAKS:
         lo -= 1
     # "Ukrainian President Volodymyr Zelensky" misparsed as several subjects of one verb: take them all
     # (across a hyphen too: "Mr. Holtz-Eakin" as subjects "Mr. Holtz" and "Eakin")
@@ -126,7 +128,7 @@ def speaker_words(head: Word) -> list[Word]:
             lo = min(x.id for x in prev.subtree())
         else:
             break
-    while hi + 1 in ids and sent_words[hi].text not in (",", "(", ")", ";", "—", "–"):
+    while hi + 1 in ids and sent_words[hi].text not in SPEAKER_BREAKS:
         hi += 1
     # "said Foreign Minister Andriy Sybiha" misparsed as subject "Foreign" plus object "Sybiha": one name
     while head.upos == "PROPN" and hi < len(sent_words):
@@ -136,13 +138,28 @@ def speaker_words(head: Word) -> list[Word]:
         if root is head or root.head != head.head or root.upos != "PROPN" or min(x.id for x in root.subtree()) != hi + 1:
             break
         words = words + root.subtree()
-        hi = max(x.id for x in root.subtree())
-    words = trim([w for w in words if lo <= w.id <= hi and (w.upos != "PUNCT" or w.text in ("'s", "’s"))])
+        sub = {x.id for x in root.subtree()}
+        hi = root.id
+        while hi + 1 in sub and sent_words[hi].text not in SPEAKER_BREAKS:
+            hi += 1  # "Senator | Lindsey Graham, Republican of South Carolina": the comma ends the name here too
+    words = _one_name(trim([w for w in words if lo <= w.id <= hi and (w.upos != "PUNCT" or w.text in ("'s", "’s"))]), head)
     # "his doctor Friday afternoon", "Even Friday": dates and focus adverbs are not part of a speaker
     while len(words) > 1 and (words[-1].lemma in TIME_WORDS or words[-1].upos == "ADV") and words[-1] is not head:
         words = words[:-1]
     while len(words) > 1 and words[0].upos == "ADV" and words[0] is not head:
         words = words[1:]
+    return words
+
+
+def _one_name(words: list[Word], head: Word) -> list[Word]:
+    """"Francois Hollande Says Donald Trump ...": in a title-cased headline a reporting verb parsed as a
+    word of one long name is where two names meet (the one who says, the one spoken of). The phrase
+    keeps the side of its head."""
+    for i in range(1, len(words) - 1):
+        w = words[i]
+        if w is not head and w.upos != "VERB" and words[i - 1].text[:1].isupper() and words[i + 1].text[:1].isupper() \
+                and names.reporting_verb_form(w.text):
+            return _one_name(words[:i], head) if head.id < w.id else _one_name(words[i + 1 :], head)
     return words
 
 
@@ -193,6 +210,18 @@ def stray_subject(verb: Word) -> Word | None:
         return None
     head = max(before, key=lambda c: c.id)
     return head if head.id == verb.id - 1 else None
+
+
+def participle_holder(verb: Word) -> Word | None:
+    """"footage of Trump saying, “...”": a participle modifying a noun phrase has the noun that ends the
+    phrase, right before it, for its subject (wherever the parser hung it). Used only to find the cue of
+    a quotation: as a speaker for any clause it would make "tweets accusing X of ..." a source."""
+    if verb.rel != "acl" or verb.xpos != "VBG" or verb.parent is None or verb.id < 2:
+        return None
+    before = verb.sent.words[verb.id - 2]
+    if before.upos in ("NOUN", "PROPN") and before.lemma not in TIME_WORDS and before in verb.parent.subtree():
+        return before
+    return None
 
 
 def has_own_subject(verb: Word) -> bool:
@@ -355,7 +384,7 @@ def speech_verb_rule(sent: Sentence):
         # "..., Kirby mentioned" is parataxis in UD; the parser often says conj (no coordinator)
         # (a finite cue with a speaker of its own after a comma, not "..., indicating that ...")
         trailing_conj = (w.rel in ("conj", "advcl") and w.parent is not None and w.parent.id < w.id and not w.kids("cc")
-                         and w.xpos != "VBG" and not w.kids("mark") and has_own_subject(w)
+                         and w.xpos != "VBG" and not w.kids("mark") and not wh_opened(w) and has_own_subject(w)
                          and w.id > 1 and any(x.text == "," for x in w.sent.words[w.parent.id : w.id - 1]))
         if (w.deprel == "parataxis" or trailing_conj) and w.parent is not None:
             host = w.parent
@@ -374,6 +403,12 @@ def speech_verb_rule(sent: Sentence):
             att = _make(w, words, subject_of(w), "as-said", sent, 0.8)
             if att:
                 yield att
+
+
+def wh_opened(verb: Word) -> bool:
+    """A clause opened by a wh-adverb ("..., when Clinton blasted him"): an adverbial clause saying when
+    or where, not an inserted cue (the parser labels "when" advmod, not mark)."""
+    return any(c.xpos == "WRB" and c.id < verb.id for c in verb.kids("advmod"))
 
 
 def describe_rule(sent: Sentence):

@@ -54,7 +54,7 @@ ACCORDING_CASES = frozenset({"according"})
 TITLES = frozenset(
     """
     president vice prime minister foreign defence defense interior secretary state general
-    chancellor premier governor mayor senator sen rep representative congressman congresswoman
+    chancellor premier governor gov mayor senator sen rep representative congressman congresswoman
     speaker leader chairman chairwoman chair chief executive director spokesman spokeswoman
     spokesperson commander colonel col lieutenant lt major maj captain capt sergeant sgt admiral adm
     ambassador envoy advisor adviser national security deputy assistant attorney judge justice

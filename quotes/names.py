@@ -16,7 +16,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .lexicon import ORG_WORDS, PRONOUNS, ROLE_NOUNS, TITLES
+from .lexicon import ORG_WORDS, PRONOUNS, REPORTING_VERBS, ROLE_NOUNS, TITLES
 
 # Countries and the words that stand for them (capitals, demonyms) in news copy.
 COUNTRY_WORDS = {
@@ -61,18 +61,96 @@ def is_acronym(text: str) -> bool:
     return bool(ACRONYM.match(text.strip())) and sum(ch.isupper() for ch in text) >= 2
 
 
+TITLE_LINKS = ("of", "for", "the")  # "Secretary of State", "Minister for Foreign Affairs"
+AFFILIATION_LINKS = ("of", "at", "from", "with")  # "Stephen Vladeck of the University of Texas"
+
+
 def strip_titles(name: str) -> tuple[str, str | None]:
-    """Split a person mention into (name, title): "Ukrainian President Volodymyr Zelensky" -> ("Volodymyr Zelensky", "Ukrainian President")."""
+    """Split a person mention into (name, title): "Ukrainian President Volodymyr Zelensky" -> ("Volodymyr Zelensky", "Ukrainian President").
+
+    Linking words belong to a title only before the name starts: in "Stephen Vladeck of the University
+    of Texas School of Law" the name comes first and "of ..." is an affiliation: dropped, and no part of
+    the title; so is what follows a comma after the name.
+    """
     toks = name.split()
     last_title = -1
     for i, tok in enumerate(toks[:-1]):
         low = tok.lower().strip(".,")
-        if low in TITLES or low in COUNTRY_WORDS or low.rstrip("’'s") in COUNTRY_WORDS or low in ("of", "for", "the", "u.s.", "white", "house", "foreign", "state"):
+        if low in AFFILIATION_LINKS and _name_started(toks, last_title, i):
+            return " ".join(toks[last_title + 1 : i]), " ".join(toks[: last_title + 1]) or None
+        if tok.endswith(",") and _name_started(toks, last_title, i + 1):
+            # "Senator Lindsey Graham, Republican of South Carolina": a comma ends the name
+            return " ".join(toks[last_title + 1 : i + 1]).rstrip(","), " ".join(toks[: last_title + 1]) or None
+        if low in TITLES or low in COUNTRY_WORDS or low.rstrip("’'s") in COUNTRY_WORDS or low in TITLE_LINKS or low in ("u.s.", "white", "house", "foreign", "state"):
             last_title = i
         elif not tok[:1].isupper():
             last_title = i
     title = " ".join(toks[: last_title + 1]) or None
     return " ".join(toks[last_title + 1 :]), title
+
+
+def _name_started(toks: list[str], last_title: int, i: int) -> bool:
+    """The words between the title (if any) and word i are a name: capitalised, no title among them,
+    two of them or a surname after a title ("Mr. Khan of Virginia"; a lone word first may be a title
+    itself: "Ombudsman of ..."), and not the domain of a title ("Chairman of the Joint Chiefs of Staff")."""
+    words = toks[last_title + 1 : i]
+    if not words or (last_title >= 0 and toks[last_title].lower() in TITLE_LINKS) or (len(words) < 2 and last_title < 0):
+        return False
+    return all(w[:1].isupper() and not set(w.lower().strip(".,").split("-")) & TITLES for w in words)
+
+
+# past forms of reporting verbs other than verb + "ed" ("Said" capitalised is a name too: Ahmed Said Khan)
+IRREGULAR_REPORTING_FORMS = frozenset({"said", "told", "wrote", "swore"})
+# inflected forms that are nouns in the names of institutions ("United States", "House Rules Committee")
+NAME_NOUNS = frozenset({"states", "reports", "rules", "appeals", "charges", "brands", "labels", "campaigns", "questions"})
+
+
+def reporting_verb_form(token: str) -> bool:
+    """An inflected reporting verb ("Says", "told", "Warns", "denied"): a word between two names that
+    makes "Francois Hollande Says Donald Trump" a headline clause, not one name. The bare lemma
+    ("State", "Post", "Call") is left alone: it is often a name word."""
+    t = token.lower().strip(".,:;’'")
+    if t in IRREGULAR_REPORTING_FORMS:
+        return token != "Said"
+    if t in NAME_NOUNS or len(t) < 4:
+        return False
+    stems = []
+    if t.endswith("s"):
+        stems += [t[:-1], t[:-2]] + ([t[:-3] + "y"] if t.endswith("ies") else [])  # says, pushes, denies
+    if t.endswith("ed"):
+        stems += [t[:-1], t[:-2]] + ([t[:-3] + "y"] if t.endswith("ied") else [])  # noted, warned, denied
+        stems += [t[:-3]] if t[-3] == t[-4] else []  # slammed
+    return any(stem in REPORTING_VERBS for stem in stems)
+
+
+def reported_parts(name: str) -> list[str]:
+    """The names a mention holds either side of a reporting verb: "Francois Hollande Says Donald
+    Trump" -> ["Francois Hollande", "Donald Trump"]; a plain name -> [name]. Only a verb with a name
+    on both sides splits: "Trump Says" is left whole."""
+    toks = name.split()
+    parts, current = [], []
+    for i, tok in enumerate(toks):
+        if current and i + 1 < len(toks) and toks[i + 1][:1].isupper() and reporting_verb_form(tok):
+            parts.append(" ".join(current))
+            current = []
+            continue
+        current.append(tok)
+    parts.append(" ".join(current))
+    return parts
+
+
+def is_one_name(name: str) -> bool:
+    """No reporting verb between two names: the form can name one speaker."""
+    return len(reported_parts(name)) == 1
+
+
+def better_name(current: str, candidate: str) -> bool:
+    """Whether a person is better named by ``candidate``: the fullest form names a person ("Donald J.
+    Trump" over "Trump"), but a form with a reporting verb between two names never does, and is
+    replaced by the first form that names one person."""
+    if not is_one_name(candidate):
+        return False
+    return not is_one_name(current) or len(candidate.split()) > len(current.split())
 
 
 @lru_cache(maxsize=4096)
@@ -88,8 +166,8 @@ def person_parts(name: str) -> tuple[str, str]:
 
 
 def person_key(name: str) -> tuple[str, str]:
-    """Folded (first, last) for matching people."""
-    first, last = person_parts(name)
+    """Folded (first, last) for matching people ("X Says Y" is keyed as X, never as Y)."""
+    first, last = person_parts(reported_parts(name)[0])
     return fold_token(first) if first else "", fold_token(last.split()[-1]) if last else ""
 
 
@@ -143,7 +221,9 @@ def display_name(mention: str, kind: str) -> str:
     """The name to show for a speaker: titles dropped for people, leading "the" dropped for others."""
     mention = re.sub(r"\s+", " ", mention).strip(" ,.;:")
     if kind == "person":
-        name, _ = strip_titles(mention)
+        # "Francois Hollande Says Donald Trump": the speaker is who says (the subject of the verb)
+        name, _ = strip_titles(reported_parts(mention)[0])
+        name = POSSESSIVE.sub("", name) or name  # "Ava DuVernay’s ‘13th’ Explores ...": the person, not the possessive
         return name or mention
     if kind == "organisation":
         return re.sub(r"^(the|The)\s+", "", mention)

@@ -140,7 +140,7 @@ class SpeakerIndex:
             sp = self._create(entity.name, entity.kind, entity.description)
         if entity.description and not sp.description and not names.is_acronym(entity.description):
             sp.description = entity.description
-        if entity.kind == "person" and not sp.locked and len(entity.name.split()) > len(sp.name.split()):
+        if entity.kind == "person" and not sp.locked and names.better_name(sp.name, entity.name):
             sp.name = entity.name
             sp.match_key = match_key(sp.name, sp.kind)
         for form in forms:

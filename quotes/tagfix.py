@@ -8,6 +8,11 @@ PROPN/NNP before the parser runs. A sentence-initial word is re-tagged only when
 its capital (it lower-cases common words). The pronoun "I", adjectives (demonyms: "Korean",
 "Ukrainian") and numbers are left alone.
 
+In a title-cased headline ("Francois Hollande Says Donald Trump ‘Makes You Want To Retch’") every word
+is capitalised, so the capital says nothing: there every word is treated as sentence-initial. Re-tagged
+by its capital alone, "Says" became part of one long name and the speaker of the headline swallowed the
+person it speaks about.
+
 Measured on UD English dev (EWT+GUM), end to end: see docs/models.md.
 """
 from __future__ import annotations
@@ -19,14 +24,28 @@ def looks_like_name(text: str) -> bool:
     return text[:1].isupper() and any(ch.islower() for ch in text[1:]) and text.isalpha() is not False
 
 
+# the words title case may leave in lower case (articles, short prepositions and conjunctions)
+TITLE_CASE_SMALL = frozenset({"a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "of", "to", "in", "on", "at",
+                              "by", "up", "as", "off", "out", "per", "via", "vs", "with", "from", "into", "over"})
+TITLE_CASE_MIN_WORDS = 3
+
+
+def title_cased(words) -> bool:
+    """A headline in title case: every word after the first is capitalised but for small function
+    words, and at least three are ("President Volodymyr Zelensky met ..." has a lower-case verb)."""
+    rest = [w.text for w in words[1:] if w.text.isalpha() and w.text.lower() not in TITLE_CASE_SMALL]
+    return len(rest) >= TITLE_CASE_MIN_WORDS and all(t[:1].isupper() for t in rest)
+
+
 def repair_proper_nouns(doc) -> int:
     """Re-tag mid-sentence capitalised words as PROPN in place; returns how many were changed."""
     changed = 0
     for sent in doc.sentences:
+        headline = title_cased(sent.words)
         for i, w in enumerate(sent.words):
             if w.text == "I" or w.upos not in NAME_CANNOT_BE:
                 continue
-            if i == 0:
+            if i == 0 or headline:
                 # sentence-initial: trust the lemmatizer, which keeps a known name's capital
                 if (w.lemma or "")[:1].isupper() and w.upos != "NOUN" or (w.upos == "NOUN" and (w.lemma or "")[:1].isupper()):
                     w.upos, w.xpos, w.feats = "PROPN", "NNP", "Number=Sing"

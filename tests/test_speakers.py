@@ -48,6 +48,35 @@ def test_titles_are_stripped():
     assert names.strip_titles("U.S. Secretary of State Antony Blinken")[0] == "Antony Blinken"
 
 
+def test_affiliation_and_apposition_are_not_the_name():
+    assert names.strip_titles("Stephen Vladeck of the University of Eastmoor School of Law")[0] == "Stephen Vladeck"
+    assert names.strip_titles("Senator Lindsey Graham, Republican of South Carolina")[0] == "Lindsey Graham"
+    assert names.strip_titles("Mr. Weil of Eastmoor")[0] == "Weil"
+    assert names.strip_titles("Chairman of the Joint Chiefs of Staff Gen. Joseph Dunford")[0] != "Joint Chiefs"  # a title's domain
+
+
+@pytest.mark.parametrize("form,parts", [
+    ("Francois Hollande Says Donald Trump", ["Francois Hollande", "Donald Trump"]),
+    ("Elena Brandt told Paul Derrow", ["Elena Brandt", "Paul Derrow"]),
+    ("Harbour Authority Warns Eastmoor Council", ["Harbour Authority", "Eastmoor Council"]),
+    ("Donald Trump", ["Donald Trump"]),
+    ("Ahmed Said Khan", ["Ahmed Said Khan"]),  # "Said" capitalised is a name too
+    ("United States Senate", ["United States Senate"]),
+    ("House Rules Committee", ["House Rules Committee"]),
+    ("Trump Says", ["Trump Says"]),  # a verb at the edge joins no two names
+])
+def test_reporting_verb_between_two_names(form, parts):
+    assert names.reported_parts(form) == parts
+
+
+def test_name_with_a_reporting_verb_is_no_persons_name():
+    assert names.display_name("Francois Hollande Says Donald Trump", "person") == "Francois Hollande"
+    assert not same_person("Trump", "Francois Hollande Says Donald Trump")
+    assert not names.better_name("Donald Trump", "Francois Hollande Says Donald Trump")  # longer, but no name
+    assert names.better_name("Francois Hollande Says Donald Trump", "Hollande")  # any real name replaces it
+    assert names.better_name("Trump", "Donald J. Trump") and not names.better_name("Donald J. Trump", "Donald Trump")
+
+
 def test_acronyms_learned_from_text():
     text = ("Seoul’s National Intelligence Service (NIS) told AFP it had confirmed the capture. "
             "Ukraine’s security service, SBU, released details. "
@@ -91,4 +120,26 @@ def test_near_spellings_of_a_surname_find_the_stored_person(tmp_path):
         assert index.resolve(Entity("Dmytro Kouleba", "person"), {}) is kuleba
         assert index.resolve(Entity("Jens Sotltenberg", "person"), {}) is stoltenberg
         assert index.resolve(Entity("Dmytro Kravchenko", "person"), {}) not in (kuleba, other)
+    db.close()
+
+
+def test_speaker_named_name_says_name_merges_no_one(tmp_path):
+    """A speaker stored as "Francois Hollande Says Donald Trump" (by a version that read a title-cased
+    headline as one name) is Hollande's, not Trump's: Trump gets a speaker of his own, and the first real
+    name of Hollande renames it, although it is shorter."""
+    from quotes.attribute import Entity
+    from quotes.db import Database
+    from quotes.speakers import SpeakerIndex
+
+    db = Database(str(tmp_path / "s.db"))
+    with db.session() as s:
+        headline = SpeakerIndex(s).resolve(Entity("Francois Hollande Says Donald Trump", "person"), {})
+        s.flush()
+        index = SpeakerIndex(s)  # a later article
+        trump = index.resolve(Entity("Donald Trump", "person"), {})
+        hollande = index.resolve(Entity("François Hollande", "person"), {})
+        s.flush()
+        assert trump is not headline and trump.name == "Donald Trump"
+        assert hollande is headline and hollande.name == "François Hollande"
+        assert SpeakerIndex(s).resolve(Entity("Trump", "person"), {}) is trump
     db.close()
