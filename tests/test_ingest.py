@@ -23,20 +23,26 @@ def halves(folder: Path) -> int:
     return n
 
 
-def test_two_workers_store_exactly_what_one_process_stores(tmp_path):
+def test_two_workers_store_exactly_what_one_process_stores(tmp_path, monkeypatch):
+    import quotes.ingest
+    import quotes.workers
+
     n = halves(tmp_path / "in")
     assert n > PARSE_BATCH_ARTICLES  # at least two batches, so the worker pool is used
     results = {}
-    for workers in (1, 2):
-        db_path = tmp_path / f"w{workers}.db"
+    for run, workers in (("one", 1), ("two", 2), ("recycled", 2)):
+        if run == "recycled":  # batches of 2 articles, and each worker replaced after every batch
+            monkeypatch.setattr(quotes.ingest, "PARSE_BATCH_ARTICLES", 2)
+            monkeypatch.setattr(quotes.workers, "WORKER_BATCHES", 1)
+        db_path = tmp_path / f"{run}.db"
         db = Database(str(db_path))
         report = ingest_paths(db, [str(tmp_path / "in")], workers=workers)
         db.close()
         assert report.new == n and not report.failed
         assert report.seconds["parse"] > 0 and report.seconds["store"] > 0 and report.seconds["variants"] > 0
-        results[workers] = quotes_of(db_path)
-    assert len(results[1]) > 40
-    assert results[1] == results[2]
+        results[run] = quotes_of(db_path)
+    assert len(results["one"]) > 40
+    assert results["one"] == results["two"] == results["recycled"]
 
 
 def test_the_same_text_twice_in_one_run_is_stored_once(tmp_path):
