@@ -160,12 +160,12 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
         q.speaker = speaker
         q.cue_lemma, q.cue_text, q.speaker_mention = occ.cue_lemma, occ.cue_text, occ.speaker_mention
         q.sentence, q.confidence, q.rule = occ.sentence, occ.confidence, occ.rule
-    added = []
+    new_quotes = []
     if fresh:
         vectors = _vectors(s, [occ.text for occ, _ in fresh])
-        added = add_quotes(s, article, [occ for occ, _ in fresh], [sp for _, sp in fresh], vectors)
+        new_quotes = add_quotes(s, article, [occ for occ, _ in fresh], [sp for _, sp in fresh], vectors)
     if gone:
-        _record_successors(s, article_id, gone, [q for q, _, _ in keep.values()] + added)
+        _record_successors(s, article_id, gone, [q for q, _, _ in keep.values()] + new_quotes)
         index_terms(s, [q.text for q in gone], sign=-1)
         ids = [q.id for q in gone]
         s.execute(delete(QuoteVector).where(QuoteVector.quote_id.in_(ids)))
@@ -175,7 +175,6 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
         opened = neighbours.index_for_engine(s.get_bind().engine)
         if opened is not None:
             opened.forget(ids)
-    added = [q.id for q in added]
     article.extractor_version = extractor_version()
     s.flush()
     for gid in sorted(touched_groups):
@@ -186,7 +185,7 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
     report.added += len(fresh)
     report.removed += len(gone)
     after = [_fingerprint(q) for q in s.scalars(select(Quote).where(Quote.article_id == article_id).order_by(Quote.id))]
-    return sorted(before, key=str) != sorted(after, key=str), added
+    return sorted(before, key=str) != sorted(after, key=str), [q.id for q in new_quotes]
 
 
 def _credited(old: list[Quote]) -> dict:
