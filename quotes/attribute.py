@@ -312,7 +312,9 @@ def attribute(text: str, sentences: list[Sentence], atts: list[Attribution], unc
             continue
         if out and _resumes(out[-1], occ, text):
             prev = out[-1]  # “My hope,” he said, “is that ...”: one quotation around its cue
-            prev.text = f"{prev.text} {occ.text}"
+            # a mixed quotation keeps the comma and closing mark its quoted end broke off with
+            closing = re.match(r"[,’”\"']*", text[prev.end :]).group(0) if prev.type == "mixed" else ""
+            prev.text = f"{prev.text}{closing} {occ.text}"
             prev.end = occ.end
             continue
         out.append(occ)
@@ -351,12 +353,15 @@ def _from_turn(turn: tuple[int, int, str], speakers: ArticleSpeakers) -> Occurre
 
 
 def _resumes(prev: Occurrence, occ: Occurrence, text: str) -> bool:
-    """The cue-less quotation continues the sentence the previous one broke off with a comma."""
+    """The cue-less quotation continues the sentence the previous one broke off with a comma: a
+    direct quotation (“My hope,” he said, “is that ...”) or a mixed one whose quoted end does
+    (The summit accomplished “too little,” Renzi said. “Without changing policies ...”)."""
     same_cue = occ.type == "direct" and occ.cue_start is not None and occ.cue_start == prev.cue_start
-    if not (occ.rule == "continuation" or same_cue) or prev.type != "direct" or occ.entity is not prev.entity:
+    if not (occ.rule == "continuation" or same_cue) or prev.type not in ("direct", "mixed") or occ.entity is not prev.entity:
         return False
     gap = text[prev.end : occ.start]
-    return prev.text.rstrip().endswith(",") and "\n" not in gap and len(re.findall(r"\w+", gap)) <= 8
+    broke_off = prev.text.rstrip().endswith(",") or (prev.type == "mixed" and gap.lstrip()[:1] == ",")
+    return broke_off and "\n" not in gap and len(re.findall(r"\w+", gap)) <= 8
 
 
 def _from_attribution(att: Attribution, speakers: ArticleSpeakers) -> Occurrence:

@@ -19,9 +19,11 @@ Quotation marks then decide the type (``quotetype.py``). Quoted spans that no cu
 quotations of their own, attributed in ``attribute.py`` (a cue in the same sentence, or the speaker of
 the quotation just before it: a quoted paragraph with no cue continues the previous speaker).
 
+Speech reported inside a quotation (cue and content within one quoted span) is left to the
+quotation that holds it (``inside_quotation``).
+
 Not handled: cues that are nouns without a "that" clause ("in a statement, ..."), speech reported
-across several sentences without a cue in each (but for released details), and attributions inside
-quotations.
+across several sentences without a cue in each (but for released details).
 """
 from __future__ import annotations
 
@@ -553,4 +555,15 @@ def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = (), te
         if att is not None and (att.start, att.end) not in seen:
             seen.add((att.start, att.end))
             found.append(att)
-    return sorted(found, key=lambda a: (a.start, a.end))
+    spans = [(q.start, q.end) for q in spans]
+    return sorted((a for a in found if not inside_quotation(a, spans)), key=lambda a: (a.start, a.end))
+
+
+def inside_quotation(att: Attribution, spans: list[tuple[int, int]]) -> bool:
+    """Speech reported inside a quotation ("“I also notified the Secret Service that she was on
+    medication,” Mariano said"): cue and content both within one quoted span. It is part of the
+    quotation, whose speaker said it; stored on its own it would repeat a piece of it under
+    another cue (PolNeAR dev: 49 of the 265 unmatched statements, against 7 matched)."""
+    if att.cue is None:
+        return False
+    return any(start <= att.cue.start < end and start <= att.start and att.end <= end for start, end in spans)

@@ -69,9 +69,10 @@ def matches(found: tuple, expected: tuple) -> bool:
 STATEMENTS = [
     # direct quotations: cue after, before, inverted, quotation split around its cue
     ("said_after", [("direct", "We will reopen the bridge before the winter storms arrive,", "Mayor Elena Brandt", "Elena Brandt", "say", "ccomp")]),
-    xfail("said_before", [("direct", "Nobody told us that the budget had already been spent.", "Councillor Omar Haddad", "Omar Haddad", "say", "ccomp")],
-          "a cue inside the quotation (“Nobody told us that ...”) makes a second statement, and the negative "
-          "pronoun 'Nobody' resolves to Haddad as if it were anaphoric"),
+    # a cue inside the quotation ("Nobody told us that ...") is part of it, not a second statement
+    ("said_before", [("direct", "Nobody told us that the budget had already been spent.", "Councillor Omar Haddad", "Omar Haddad", "say", "ccomp")]),
+    ("report_in_quote", [("direct", "I ordered an inspection of the bridge, I also told the council that the cables were rusting. Nobody listened.",
+                          "Chief Dana Mercer", "Dana Mercer", "say", "ccomp")]),
     ("said_inverted", [("direct", "The ferry timetable will change in March,", "Harbour Master Ingrid Solberg", ..., "say", "ccomp")]),
     ("said_that_quoted", [("direct", "nobody will be left behind this winter.", "Governor Ruth Okafor", "Ruth Okafor", "say", "ccomp")]),
     ("split_quote", [("direct", "The water is safe to drink, but residents should run their taps for a minute first.",
@@ -91,6 +92,8 @@ STATEMENTS = [
           "the parser hangs the speaker and its apposition inside the quoted clause: one mixed statement running "
           "over the speaker, with no speaker"),
     # mixed quotations
+    ("mixed_resumed", [("mixed", "The summit achieved “too little,” Without new money the harbour will stay closed.",
+                        "Mayor Elena Brandt", "Elena Brandt", "tell", "parataxis")]),
     ("mixed", [("mixed", "the transport plan was “dead on arrival” in its current form", "Haddad", "Haddad", "say", "ccomp")]),
     ("mixed_scare", [("mixed", "the “temporary” closure of the library would end in the spring", "The mayor", "the mayor", "say", "ccomp")]),
     ("describe", [("mixed", ..., "Chief Dana Mercer", "Dana Mercer", "describe", "describe")]),
@@ -180,9 +183,9 @@ STATEMENTS = [
                               ("direct", "Nobody from the council has come to help us out here.", None, "Jonas Weil", None, "continuation")]),
     ("colon", [("direct", "Train services will resume once the tracks have been fully inspected.", "The Transport Ministry",
                 "Transport Ministry", "say", "quote-cue")]),
-    xfail("colon_reports", [("direct", "The tunnel will cost twice as much as the council promised.", "The Eastmoor Gazette",
-                             "Eastmoor Gazette", "report", "quote-cue")],
-          "'as much as the council promised' inside the quotation is taken for an 'as X said' attribution"),
+    # 'as much as the council promised' inside the quotation is part of it, not an 'as X said' attribution
+    ("colon_reports", [("direct", "The tunnel will cost twice as much as the council promised.", "The Eastmoor Gazette",
+                        "Eastmoor Gazette", "report", "quote-cue")]),
     ("transcript", [("direct", "What happens to the bridge now?", "HOST", "Host", None, "transcript"),
                     ("direct", "We fix it, and we fix it properly this time.", "BRANDT", "Brandt", None, "transcript")]),
     ("unattributed", [("direct", "Every family deserves a warm and safe home this winter.", None, None, None, "unattributed")]),
