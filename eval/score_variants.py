@@ -90,6 +90,9 @@ def run_quotes(texts: dict[str, str], exe: str, project: Path) -> tuple[list[dic
         preds = json.loads(r.stdout or "[]")
         with sqlite3.connect(db) as conn:
             differ = dict(conn.execute("SELECT id, speakers_differ FROM variant_groups"))
+            related = conn.execute("SELECT quote_id, other_id FROM related_quotes").fetchall()
+        for p in preds:
+            p["related"] = sorted({b for a, b in related if a == p["quote_id"]} | {a for a, b in related if b == p["quote_id"]})
         return preds, {int(k): bool(v) for k, v in differ.items()}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -190,9 +193,13 @@ def coverage(labels: list[dict], matched: dict[int, dict]) -> dict:
             "in_cross_groups": len(in_cross), "matched_in_cross_groups": sum(i in matched for i in in_cross)}
 
 
-def related_merges(labels: list[dict], matched: dict[int, dict]) -> dict:
-    """Pairs across articles whose groups are linked as `related` (different speakers): how many were merged."""
-    n = merged = 0
+def related_merges(labels: list[dict], matched: dict[int, dict], preds: list[dict]) -> dict:
+    """Pairs across articles whose groups are linked as `related` (different speakers): how many were
+    merged, and how many were linked as related (a `related_quotes` row between the two
+    occurrences' groups, or the occurrences themselves when ungrouped)."""
+    cluster = {p["quote_id"]: ("v", p["variant"]) if p.get("variant") is not None else ("q", p["quote_id"]) for p in preds}
+    links = {frozenset((cluster[p["quote_id"]], cluster[o])) for p in preds for o in p.get("related", ()) if o in cluster}
+    n = merged = linked = 0
     examples = []
     for i, j, rel in cross_pairs(labels):
         a, b = labels[i], labels[j]
@@ -201,7 +208,10 @@ def related_merges(labels: list[dict], matched: dict[int, dict]) -> dict:
         n += 1
         if variant(matched[i]) is not None and variant(matched[i]) == variant(matched[j]):
             merged += 1; examples.append((i, j))
-    return {"related_pairs_matched": n, "related_pairs_merged": merged, "_examples": examples}
+        elif frozenset((cluster[matched[i]["quote_id"]], cluster[matched[j]["quote_id"]])) in links:
+            linked += 1
+    return {"related_pairs_matched": n, "related_pairs_merged": merged, "related_pairs_linked": linked,
+            "_examples": examples}
 
 
 def conflicts(labels: list[dict], matched: dict[int, dict], differ: dict[int, bool]) -> dict:
@@ -255,7 +265,7 @@ def main() -> None:
         a.save.write_text(json.dumps({"preds": preds, "speakers_differ": differ}))
     matched = match(labels, texts, preds)
     s = score(labels, matched)
-    rel = related_merges(labels, matched)
+    rel = related_merges(labels, matched, preds)
     if a.show:
         show("MISS (same labelled group, not linked)", s["_misses"], labels, texts, matched, a.show)
         show("FALSE LINK (different labelled groups, one variant)", s["_false_links"], labels, texts, matched, a.show)

@@ -120,6 +120,17 @@ class QuoteSuccessor(Base):
     replaced_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
 
+class RelatedQuote(Base):
+    """Two statements by different named speakers, one confirming, repeating or answering the
+    other: linked, never one variant group. ``quote_id`` was grouped after ``other_id``;
+    ``strength`` is the pair decision's probability had one speaker said both."""
+
+    __tablename__ = "related_quotes"
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True, index=True)
+    strength: Mapped[float] = mapped_column(Float)
+
+
 class Correction(Base):
     """A user's correction of speakers (merge, split, rename), replayed after every ingest."""
 

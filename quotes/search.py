@@ -90,6 +90,27 @@ def variant_members(conn, variant_id: int) -> list[dict]:
     return [dict(r._mapping) for r in conn.execute(sql(stmt), {"v": variant_id})]
 
 
+def related_statements(conn, variant_id: int) -> list[dict]:
+    """Statements of other speakers related to a group's members (``related_quotes``: confirming,
+    repeating or answering it), strongest first, each with ``related_to`` (the member's quote id)
+    and ``strength``; never members of the group themselves."""
+    stmt = f"""SELECT {QUALIFIED_COLUMNS}, r.member AS related_to, r.strength FROM (
+                   SELECT rq.other_id AS quote_id, rq.quote_id AS member, rq.strength FROM related_quotes rq
+                   JOIN quotes m ON m.id = rq.quote_id WHERE m.variant_id = :v
+                   UNION ALL
+                   SELECT rq.quote_id, rq.other_id, rq.strength FROM related_quotes rq
+                   JOIN quotes m ON m.id = rq.other_id WHERE m.variant_id = :v) r
+               JOIN quote_view ON quote_view.quote_id = r.quote_id
+               WHERE quote_view.variant_id IS NULL OR quote_view.variant_id <> :v
+               ORDER BY r.strength DESC, quote_view.quote_id"""
+    seen, out = set(), []
+    for row in conn.execute(sql(stmt), {"v": variant_id}):
+        if row.quote_id not in seen:  # a statement related to several members: listed once, at its strongest
+            seen.add(row.quote_id)
+            out.append(dict(row._mapping))
+    return out
+
+
 def provenance(conn, *, parser: str, extractor: str) -> list[dict]:
     """For the parser models and the extractor: how many articles the installed one made, and the
     command that brings the others up to date."""

@@ -111,9 +111,9 @@ def test_every_view_answers(seeds_db):
 def test_db_commands(runner, temp_db):
     assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
     r = runner.invoke(cli, ["db", "current"])
-    assert r.stdout.strip() == "0007"
+    assert r.stdout.strip() == "0008"
     r = runner.invoke(cli, ["db", "history"])
-    assert [l.split()[0] for l in r.stdout.splitlines()] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
+    assert [l.split()[0] for l in r.stdout.splitlines()] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"]
 
 
 def test_downgrade_to_base_asks_first(seeds_copy):
@@ -121,7 +121,7 @@ def test_downgrade_to_base_asks_first(seeds_copy):
     r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "base"], input="n\n")
     assert r.exit_code == 1 and "drops every table" in r.output
     assert counts(seeds_copy) == before
-    r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "-7"], input="\n")  # also base
+    r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "-8"], input="\n")  # also base
     assert r.exit_code == 1 and counts(seeds_copy) == before
     r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "bogus"])
     assert r.exit_code == 1 and "no schema revision 'bogus'" in r.output and counts(seeds_copy) == before

@@ -79,18 +79,56 @@ def test_compare_shows_diff(seeds_db):
     assert data["occurrences"] and all("diff" in o for o in data["occurrences"])
 
 
-def test_thresholds():
+def test_pair_decision():
     assert lexical("the two captured soldiers are alive", "the two captured soldiers are alive and well in Kyiv") == 100
-    assert is_variant(80, 0.1, True, 10) and not is_variant(80, 0.1, False, 10)
-    assert not is_variant(90, 0.9, True, 2)
+    # near-verbatim: one statement whoever is credited (a conflicting attribution), unless too short
+    same = "we will not let them take a single village without a fight"
+    assert is_variant(same, same + ".", 0.99, 100.0, "different")
+    assert not is_variant("bloody mess", "bloody mess", 1.0, 90.0, "same")
     hundreds = "a few hundred North Korean troops had been killed or injured"
     thousand = "at least a thousand North Korean soldiers have been killed or wounded"
-    assert not is_variant(60, 0.8, True, 10, a=hundreds, b=thousand)
-    assert is_variant(50, 0.65, False, 10, a="care in line with the Geneva Conventions", b="treated under the Geneva Convention")
+    assert not is_variant(hundreds, thousand, 0.8, 60.0, "same")  # different figures, different claims
+    # a reported paraphrase of the same speaker's statement links; credited to someone else, it does not
+    direct = "The soldiers will be treated in line with the Geneva Conventions and held in Kyiv"
+    reported = "the captured soldiers would be treated under the Geneva Convention while held in Kyiv"
+    sem, lex = 0.83, float(lexical(direct, reported))
+    assert is_variant(direct, reported, sem, lex, "same") > 0
+    assert is_variant(direct, reported, sem, lex, "same") > is_variant(direct, reported, sem, lex, "different")
+    # the same topic in other words is not the same statement
+    assert not is_variant("Ukraine needs more air defence systems before the winter",
+                          "the captured soldiers would be treated under the Geneva Convention", 0.2, 20.0, "same")
     assert word_diff("a b c", "a x c") == [("equal", "a"), ("delete", "b"), ("insert", "x"), ("equal", "c")]
+
+
+def test_pair_model_card_matches_its_features():
+    from quotes.variants import PAIR_FEATURES, pair_features, pair_model
+
+    model = pair_model()
+    assert list(model["features"]) == list(PAIR_FEATURES) and len(model["weights"]) == len(PAIR_FEATURES)
+    assert 0 < model["threshold"] < 1 and model["card"]["heldout"]["precision"] >= 0.8
+    assert len(pair_features("a b c d", "a b c e", 0.5, 50.0, "unknown")) == len(PAIR_FEATURES)
 
 
 def test_sbu_documents_account_groups_across_three_outlets(seeds_db):
     g = group_with(seeds_db, "ID card")
     assert len({a for _, a, _ in g}) >= 3
     assert {s for _, _, s in g} == {"Security Service of Ukraine"}
+
+
+def test_intelligence_service_confirmation_is_related_not_merged(seeds_db):
+    con = sqlite3.connect(seeds_db)
+    (telegram,) = {g for (g,) in con.execute("select variant_id from quotes where text like 'Our soldiers have%'")}
+    confirmation = con.execute("select q.id, q.variant_id, s.name from quotes q join speakers s on s.id = q.speaker_id "
+                               "where q.text like '%confirmed that the Ukrainian military captured%'").fetchall()
+    assert confirmation and all("Intelligence" in name for _, _, name in confirmation), confirmation
+    assert all(v != telegram for _, v, _ in confirmation)  # another speaker's statement: not a member
+    data = json.loads(CliRunner().invoke(cli, ["--db", str(seeds_db), "compare", "--format", "json", str(telegram)]).stdout)
+    related = {r["quote_id"]: r for r in data["related"]}
+    assert {q for q, _, _ in confirmation} <= related.keys()
+    members = {o["quote_id"] for o in data["occurrences"]}
+    assert all(r["related_to"] in members and 0 < r["strength"] <= 1 for r in related.values())
+    assert all(r["speaker"] != "Volodymyr Zelenskyy" for r in related.values())  # related means another speaker
+    text = CliRunner().invoke(cli, ["--db", str(seeds_db), "compare", "--no-color", str(telegram)]).stdout
+    assert "related statements" in text and "National Intelligence Service" in text.split("related statements")[1]
+    rows = json.loads(CliRunner().invoke(cli, ["--db", str(seeds_db), "compare", "--json", str(telegram)]).stdout)
+    assert {r["relation"] for r in rows} == {"canonical", "member", "related"}
