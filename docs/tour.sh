@@ -27,6 +27,10 @@ cmd "Split an alias off a speaker" $Q speakers split "Security Service of Ukrain
 cmd "The same statement across outlets" $Q variants --min-outlets 2
 cmd "Conflicting attributions only" $Q variants --conflicts
 cmd "One statement side by side, diffed against its canonical form" $Q compare 1
+# The README's picture of `quotes serve`: the statement-group page most outlets carry, from the same
+# database, by headless Chromium (apt-get install chromium); progress on stderr, not in the tour.
+${PYTHON:-.venv/bin/python} docs/screenshot.py --db "$QUOTES_DB" --quotes "$Q" --out docs/img/group.png >&2 \
+  || echo "the screenshot failed: docs/img/group.png is unchanged" >&2
 cmd "Debug a parse" bash -c "echo '“We will win,” the mayor said.' | $Q parse -"
 cmd "Models in use" $Q models info
 cmd "Opt in to Stanza's official models (needs a network)" $Q models download --help

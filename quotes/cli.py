@@ -495,32 +495,38 @@ def variants(db, speaker, min_outlets, conflicts, fmt):
 @output_options(default="text", views=("text",), format_aliases={"json": "group"})
 @with_db
 def compare(db, variant_id, color, fmt):
-    """One statement side by side across outlets, each version diffed word by word against the canonical form.
-    With --json, --nl, --csv or --tsv: one record per occurrence (`canonical` marks the canonical
-    one); `--format json` keeps its older shape, one object with the occurrences inside.
+    """One statement side by side across outlets, each version diffed word by word against the canonical form,
+    then the related statements of other speakers (confirming, repeating or answering it).
+    With --json, --nl, --csv or --tsv: one record per occurrence, `relation` saying which is the
+    canonical one, the members and the related statements; `--format json` keeps its older shape,
+    one object with the occurrences inside (and `related`).
 
     Example: quotes compare 1
     """
-    from .search import variant_members
+    from .search import related_statements, variant_members
     from .variants import word_diff
 
     with db.engine.connect() as conn:
         members = variant_members(conn, variant_id)
+        related = related_statements(conn, variant_id)
     if not members:
         raise click.ClickException(f"no variant group {variant_id}; see `quotes variants`")
     canonical = max(members, key=lambda m: (m["type"] == "direct", len(m["text"]), -m["quote_id"]))
     for m in members:
         m["diff"] = word_diff(canonical["text"], m["text"])
     if fmt == "group":  # the shape `--format json` printed before the shared output options
-        click.echo(json.dumps({"variant_id": variant_id, "canonical": canonical["text"], "occurrences": members},
-                              ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps({"variant_id": variant_id, "canonical": canonical["text"], "occurrences": members,
+                               "related": related}, ensure_ascii=False, indent=2, default=str))
         return
     if fmt != "text":
         for m in members:
-            m["canonical"] = m is canonical
+            m["relation"] = "canonical" if m is canonical else "member"
             if fmt in ("csv", "tsv"):
                 m["diff"] = " ".join(_diff_piece(op, t, False) for op, t in m["diff"])
-        render(members, fmt, columns=[*members[0]])
+        for r in related:
+            r.update(relation="related", diff=None if fmt in ("csv", "tsv") else [])
+        rows = members + [{c: r.get(c) for c in members[0]} for r in related]
+        render(rows, fmt, columns=[*members[0]])
         return
     color = sys.stdout.isatty() if color is None else color
     click.echo(f"variant {variant_id}: {canonical['text']}\n")
@@ -528,6 +534,12 @@ def compare(db, variant_id, color, fmt):
         click.echo(f"{m['outlet'] or '(unknown outlet)'} | {m['article']} | {m['type']} | {m['speaker'] or '?'} "
                    f"({m['speaker_mention'] or '-'}) | cue: {m['cue_text'] or '-'}")
         click.echo("  " + " ".join(_diff_piece(op, t, color) for op, t in m["diff"]) + "\n")
+    if related:
+        click.echo("related statements (other speakers confirming, repeating or answering it):\n")
+    for r in related:
+        group = f" | variant {r['variant_id']}" if r["variant_id"] else ""
+        click.echo(f"{r['outlet'] or '(unknown outlet)'} | {r['article']} | {r['type']} | {r['speaker'] or '?'}{group}")
+        click.echo(f"  {r['text']}\n")
 
 
 def _diff_piece(op, text, color):
@@ -536,6 +548,35 @@ def _diff_piece(op, text, color):
     if color:
         return click.style(text, fg="red" if op == "delete" else "green", strikethrough=op == "delete")
     return f"[-{text}-]" if op == "delete" else f"{{+{text}+}}"
+
+
+# -- serve ----------------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Port to listen on.")
+@click.pass_context
+def serve(ctx, host, port):
+    """Browse the database in a web browser, read-only (Datasette; the web extra): search with facets,
+    a page per speaker and per statement group, canned queries for the common questions.
+
+    Example: quotes serve --port 8001
+    """
+    from .db import db_url
+
+    try:
+        from .serve import ServeError, make_datasette, run, sqlite_path
+    except ModuleNotFoundError as e:
+        if (e.name or "").split(".")[0] != "datasette":
+            raise
+        raise click.ClickException("quotes serve needs Datasette: pip install 'quotes[web]'") from e
+    try:
+        path = sqlite_path(db_url(ctx.obj["db"]))  # Datasette reads SQLite only
+        open_db(ctx, write=False).close()  # it exists, at this schema: nothing is created or migrated
+        datasette = make_datasette(path)
+    except ServeError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"serving {path} read-only at http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    run(datasette, host=host, port=port)
 
 
 # -- db -------------------------------------------------------------------------------------------------

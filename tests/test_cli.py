@@ -161,7 +161,7 @@ def test_read_commands_never_migrate(runner, seeds_copy):
     assert runner.invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "0003"]).exit_code == 0
     r = runner.invoke(cli, ["--db", str(seeds_copy), "who-said", "Geneva"])
     assert r.exit_code == 1
-    assert "the database is at schema 0003, this version of quotes reads 0007: run `quotes db upgrade`" in r.output
+    assert "the database is at schema 0003, this version of quotes reads 0008: run `quotes db upgrade`" in r.output
     assert sqlite3.connect(seeds_copy).execute("select version_num from alembic_version").fetchone() == ("0003",)
     assert runner.invoke(cli, ["--db", str(seeds_copy), "db", "upgrade"]).exit_code == 0
     r = runner.invoke(cli, ["--db", str(seeds_copy), "who-said", "Geneva"])
@@ -221,6 +221,7 @@ NOT_RECORD_PRINTERS = {  # command: what it prints instead
     ("db", "upgrade"): "a summary",
     ("db", "downgrade"): "a summary",
     ("db", "current"): "one revision",
+    ("serve",): "a web server (quotes serve: Datasette pages)",
 }
 SILENCEABLE = {path for path, what in NOT_RECORD_PRINTERS.items() if "summary" in what} | {("models", "info")}
 OUTPUTS = [["--json"], ["--nl"], ["--csv"], ["--tsv"], ["--format", "json"], ["--format", "jsonl"], ["--format", "nl"],

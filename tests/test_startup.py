@@ -42,6 +42,17 @@ def test_read_commands_load_no_model_library(seeds_db, command):
     assert not [m for m in HEAVY if m in got["modules"]]
 
 
+def test_serve_loads_no_model_library(seeds_db):
+    """`quotes serve` runs until stopped, so the probe builds the app the command serves and asks it
+    for a statement-group page (the page that diffs the versions) through Datasette's test client."""
+    got = loaded_after("import asyncio, sys\nfrom quotes.serve import make_datasette\n"
+                       "ds = make_datasette(sys.argv[1])\n"
+                       "print(asyncio.run(ds.client.get('/-/group/1')).status_code)\n", str(seeds_db))
+    assert got["printed"] == ["200"]
+    assert "datasette" in got["modules"] and "quotes.variants" in got["modules"]
+    assert not [m for m in HEAVY if m in got["modules"]]
+
+
 def test_reextract_reads_stored_parses_without_stanza(seeds_copy):
     """Re-extraction reads the rules' view of each stored parse straight from CoNLL-U: no parser,
     no Stanza, no torch (when no statement is new, no encoder either)."""
