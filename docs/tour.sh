@@ -26,7 +26,7 @@ cmd "Merge two speakers (here: the country standing for its intelligence service
 cmd "Split an alias off a speaker" $Q speakers split "Security Service of Ukraine" "the agency" --as "SBU (as 'the agency')"
 cmd "The same statement across outlets" $Q variants --min-outlets 2
 cmd "Conflicting attributions only" $Q variants --conflicts
-cmd "One statement side by side, diffed against its canonical form" $Q compare 1
+LINES_MAX=40 cmd "One statement side by side, diffed against its canonical form, then related statements" $Q compare 1
 # The README's picture of `quotes serve`: the statement-group page most outlets carry, from the same
 # database, by headless Chromium (apt-get install chromium); progress on stderr, not in the tour.
 ${PYTHON:-.venv/bin/python} docs/screenshot.py --db "$QUOTES_DB" --quotes "$Q" --out docs/img/group.png >&2 \

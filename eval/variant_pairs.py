@@ -71,7 +71,8 @@ def main() -> None:
             lex = float(variants.lexical_matrix([p["text"]], [q["text"]])[0, 0])
             relation = variants.speaker_relation(p["speaker_id"], q["speaker_id"], kinds)
             feats = variants.pair_features(p["text"], q["text"], sem, lex, relation, common, weights)
-            out.write(json.dumps({"i": i, "j": j, "label": int(rel == "same"), "split": labels[i]["split"],
+            out.write(json.dumps({"i": i, "j": j, "quote_ids": [p["quote_id"], q["quote_id"]],
+                                  "label": int(rel == "same"), "split": labels[i]["split"],
                                   "story": labels[i]["story"], "sem": sem, "lex": lex, "relation": relation,
                                   "linked_now": p["variant"] is not None and p["variant"] == q["variant"],
                                   "features": [round(float(x), 5) for x in feats]}) + "\n")
