@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .attribute import ArticleSpeakers, Occurrence, attribute
+from .attribute import Occurrence, attribute
+from .coref import ArticleSpeakers
 from .extract import find_attributions
 from .quotetype import classify
 from .quotemarks import find_quote_spans
@@ -38,7 +39,7 @@ class Failed:
 
 # the modules and data whose behaviour decides what is extracted and who it is credited to
 EXTRACTOR_SOURCES = ("analyse.py", "syntax.py", "tagfix.py", "quotemarks.py", "extract.py", "quotetype.py",
-                     "attribute.py", "lexicon.py", "names.py", "speakers.py", "data")
+                     "attribute.py", "coref.py", "lexicon.py", "names.py", "speakers.py", "data")
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,7 @@ across several sentences without a cue in each (but for released details).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import names
@@ -567,3 +568,36 @@ def inside_quotation(att: Attribution, spans: list[tuple[int, int]]) -> bool:
     if att.cue is None:
         return False
     return any(start <= att.cue.start < end and start <= att.start and att.end <= end for start, end in spans)
+
+
+# -- statements found without a cue: transcript turns, and quoted titles that are not statements ------
+TRANSCRIPT_LABEL = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):[ \t]+(\S.*)$", re.M)
+NOT_SPEAKER_LABELS = frozenset({"UPDATE", "WATCH", "READ", "RELATED", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE",
+                                "CORRECTION", "BREAKING", "PHOTO", "PHOTOS", "VIDEO", "ADVERTISEMENT", "SOURCE",
+                                "SOURCES", "CLICK", "LISTEN", "MORE", "SEE", "ALSO", "FILE", "AP", "CNN", "WASHINGTON"})
+
+
+def transcript_turns(text: str) -> list[tuple[int, int, str]]:
+    """Turns of an interview or debate transcript: paragraphs opening with a speaker label in
+    capitals ("PENCE: Well, look, ..."), as (start, end, label). An article needs two such turns
+    before any counts, so a lone "UPDATE:" or dateline never does."""
+    turns = []
+    for m in TRANSCRIPT_LABEL.finditer(text):
+        label = m.group(1)
+        if label.rstrip(".") in NOT_SPEAKER_LABELS or sum(ch.isalpha() for ch in label) < 2:
+            continue
+        start, end = m.start(2), m.end(2)
+        while end > start and text[end - 1] in "\"” \t":
+            end -= 1
+        turns.append((start, end, label))
+    return turns if len(turns) >= 2 else []
+
+
+def is_title(q: QuoteSpan, text: str, sent: Sentence) -> bool:
+    """A short quoted name inside a sentence - a programme, book or slogan (“Fox News Sunday”) -
+    rather than speech: every word capitalised, at most five, and not opening its sentence."""
+    words = re.findall(r"[\w’'-]+", q.text(text))
+    if not words or len(words) > 5 or q.start <= sent.start + 1:
+        return False
+    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "with", "at", "by"}
+    return all(w[:1].isupper() or w.lower() in small for w in words) and words[0][:1].isupper()

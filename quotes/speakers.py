@@ -27,7 +27,7 @@ from .models_db import Correction, Speaker, SpeakerAlias, SpeakerKey
 from .names import same_org
 
 if TYPE_CHECKING:
-    from .attribute import Entity
+    from .coref import Entity
 
 ALIASES_FILE = Path(__file__).parent / "data" / "aliases.json"
 NAMED_KINDS = ("person", "organisation", "group")

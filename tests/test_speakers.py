@@ -105,7 +105,7 @@ def test_kinds(mention, kind):
 def test_near_spellings_of_a_surname_find_the_stored_person(tmp_path):
     """Found through the surname index (no scan), including spellings that differ in their second
     letter: Kuleba / Kouleba, Stoltenberg / Sotltenberg."""
-    from quotes.attribute import Entity
+    from quotes.coref import Entity
     from quotes.db import Database
     from quotes.speakers import SpeakerIndex
 
@@ -127,7 +127,7 @@ def test_speaker_named_name_says_name_merges_no_one(tmp_path):
     """A speaker stored as "Francois Hollande Says Donald Trump" (by a version that read a title-cased
     headline as one name) is Hollande's, not Trump's: Trump gets a speaker of his own, and the first real
     name of Hollande renames it, although it is shorter."""
-    from quotes.attribute import Entity
+    from quotes.coref import Entity
     from quotes.db import Database
     from quotes.speakers import SpeakerIndex
 
