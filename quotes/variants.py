@@ -600,7 +600,8 @@ def word_weights_for(s: Session, texts: list[str]) -> WordWeights:
 def refresh_group(s: Session, group: VariantGroup) -> None:
     """Recompute a group's canonical form (the longest direct version) and its flags."""
     members = s.execute(select(Quote.id, Quote.type, Quote.text, Quote.article_id, Quote.cue_lemma, Quote.speaker_id,
-                               Article.outlet).join(Article, Article.id == Quote.article_id)
+                               Article.outlet, Speaker.kind).join(Article, Article.id == Quote.article_id)
+                        .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
                         .where(Quote.variant_id == group.id).order_by(Quote.id)).all()
     if not members:
         s.delete(group)
@@ -612,7 +613,9 @@ def refresh_group(s: Session, group: VariantGroup) -> None:
     group.n_outlets = len({(q.outlet or f"article:{q.article_id}") for q in members})
     group.wording_differs = len({" ".join(words(q.text)) for q in members}) > 1
     group.framing_differs = len({q.cue_lemma for q in members if q.cue_lemma}) > 1
-    group.speakers_differ = len({q.speaker_id for q in members if q.speaker_id is not None}) > 1
+    # a conflict is two named speakers credited with one statement; an unnamed source ("officials",
+    # "one soldier") beside a named one may be the same source, as the grouping itself assumes
+    group.speakers_differ = len({q.speaker_id for q in members if q.speaker_id is not None and q.kind != "anonymous"}) > 1
 
 
 def word_diff(canonical: str, other: str) -> list[tuple[str, str]]:

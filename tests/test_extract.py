@@ -195,3 +195,12 @@ def test_transcript_turns_belong_to_their_labels():
     turns = [(o.speaker_mention, o.entity.name, o.text) for o in occs if o.rule == "transcript"]
     assert turns == [("WALLACE", "Wallace", "Will Gennifer Flowers actually be there tomorrow night?"),
                      ("PENCE", "Mike Pence", "Gennifer Flowers will not be attending the debate tomorrow night.")]
+
+
+def test_reporting_verb_taken_for_a_plural_noun_is_a_cue():
+    # the compact tagger reads "McKinley notes" as one noun phrase; tagfix makes "notes" the verb
+    occs = analyse_text("McKinley notes that we are at a rare economic moment for home buyers.")
+    assert [(o.type, o.cue_lemma, o.speaker_mention) for o in occs] == [("indirect", "note", "McKinley")]
+    assert occs[0].text.startswith("we are at a rare economic moment")
+    # a relative clause after the noun keeps it a noun: no statement
+    assert analyse_text("The notes that he took in Geneva were lost in the fire.") == []

@@ -132,3 +132,20 @@ def test_intelligence_service_confirmation_is_related_not_merged(seeds_db):
     assert "related statements" in text and "National Intelligence Service" in text.split("related statements")[1]
     rows = json.loads(CliRunner().invoke(cli, ["--db", str(seeds_db), "compare", "--json", str(telegram)]).stdout)
     assert {r["relation"] for r in rows} == {"canonical", "member", "related"}
+
+
+def test_unnamed_source_beside_a_named_one_is_no_conflict(seeds_db):
+    con = sqlite3.connect(seeds_db)
+    rows = con.execute("""SELECT g.id, g.speakers_differ, group_concat(DISTINCT s.kind) FROM variant_groups g
+                          JOIN quotes q ON q.variant_id = g.id JOIN speakers s ON s.id = q.speaker_id
+                          GROUP BY g.id""").fetchall()
+    mixed = [(gid, differ) for gid, differ, kinds in rows
+             if "anonymous" in kinds.split(",") and len(set(kinds.split(",")) - {"anonymous"}) == 1
+             and con.execute("SELECT count(DISTINCT q.speaker_id) FROM quotes q JOIN speakers s ON s.id = q.speaker_id "
+                             "WHERE q.variant_id = ? AND s.kind != 'anonymous'", (gid,)).fetchone()[0] == 1]
+    assert mixed, rows  # the seeds hold groups of one named speaker and unnamed sources
+    assert all(not differ for _, differ in mixed)
+    named_twice = [differ for gid, differ, kinds in rows if con.execute(
+        "SELECT count(DISTINCT q.speaker_id) FROM quotes q JOIN speakers s ON s.id = q.speaker_id "
+        "WHERE q.variant_id = ? AND s.kind != 'anonymous'", (gid,)).fetchone()[0] > 1]
+    assert named_twice and all(named_twice)  # the Geneva group among them
