@@ -347,12 +347,20 @@ def that_clause_after(cue: Word, reach: int = 12) -> list[Word]:
     return []
 
 
+def _misparsed_conjunct(cue: Word, comp: Word) -> bool:
+    """In "It would take weeks, he said, and intense wrangling could be paralyzing" the parser may
+    hang the second conjunct of the host clause on the inserted cue as its complement: a clause
+    opening with a coordinator ("and", "but") after an inserted (parataxis) cue is not what the cue
+    reports; the host clause is."""
+    return cue.rel == "parataxis" and comp.id > cue.id and any(c.id < comp.id for c in comp.kids("cc"))
+
+
 def speech_verb_rule(sent: Sentence):
     """Reporting verbs with a clausal complement, a trailing/inserted cue, or "as X said"."""
     for w in sent.words:
         if not is_cue_verb(w):
             continue
-        comps = w.kids("ccomp")
+        comps = [c for c in w.kids("ccomp") if not _misparsed_conjunct(w, c)]
         if not comps:
             comps = [x for x in w.kids("xcomp")
                      if (w.lemma in XCOMP_VERBS and any(c.lemma == "to" for c in x.kids("mark")))

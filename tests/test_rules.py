@@ -91,6 +91,9 @@ STATEMENTS = [
     xfail("nominal_between", [("direct", "The tax plan is a mess from start to finish,", "Douglas Fenwick", "Douglas Fenwick", "tell", "ccomp")],
           "the parser hangs the speaker and its apposition inside the quoted clause: one mixed statement running "
           "over the speaker, with no speaker"),
+    # an inserted cue reports its host clause, not a conjunct the parser hung on it
+    ("inserted_cue_conjunct", [("indirect", "The repairs would take two to three weeks to finish", "Brandt", "Brandt", "say", "parataxis")]),
+    ("misparse_conjunct_ccomp", [("indirect", "The repairs would take two to three weeks to finish", "Brandt", "Brandt", "say", "parataxis")]),
     # mixed quotations
     ("mixed_resumed", [("mixed", "The summit achieved “too little,” Without new money the harbour will stay closed.",
                         "Mayor Elena Brandt", "Elena Brandt", "tell", "parataxis")]),
