@@ -107,9 +107,13 @@ def close_name(head: Word, child: Word) -> bool:
     return not any(w.upos == "PUNCT" for w in between)
 
 
+RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom"})
+
+
 def speaker_words(head: Word) -> list[Word]:
     """The speaker noun phrase: the head with its modifiers, without relative clauses or appositions."""
-    skip = [c for c in head.children if (c.rel in SPEAKER_SKIP_RELS and not close_name(head, c)) or _temporal(c)]
+    skip = [c for c in head.children if (c.rel in SPEAKER_SKIP_RELS and not close_name(head, c)) or _temporal(c)
+            or (c.upos == "PRON" and c.lower_text in RELATIVE_PRONOUNS and c.id < head.id)]  # "[that] Andrii Yusov"
     words = head.subtree(skip=skip)
     # a comma or a parenthesis ends the phrase: what follows is an apposition or a list the parser attached loosely
     ids = {w.id for w in words}
@@ -355,12 +359,49 @@ def _misparsed_conjunct(cue: Word, comp: Word) -> bool:
     return cue.rel == "parataxis" and comp.id > cue.id and any(c.id < comp.id for c in comp.kids("cc"))
 
 
+def stranded_subject(cue: Word) -> Word | None:
+    """A speaker phrase the parser hung elsewhere, standing right before a cue that has no subject:
+    "Ukraine has captured 2 soldiers, South Korea's intelligence service says" (the phrase made a
+    conjunct of the object), "a scheme that Andrii Yusov, spokesperson for ..., says could mean"
+    (the name made a relative clause). From the word before the cue (past a comma), up through
+    nominal heads whose phrases end before the cue: the topmost name, else the nearest noun with
+    a determiner or a possessor."""
+    words = cue.sent.words
+    i = cue.id - 2
+    if i >= 0 and words[i].text == ",":
+        i -= 1
+    if i < 0:
+        return None
+    chain, w = [], words[i]
+    while w is not None and w.upos in ("NOUN", "PROPN") and max(x.id for x in w.subtree()) < cue.id:
+        chain.append(w)
+        w = w.parent
+    names = [x for x in chain if x.upos == "PROPN"]
+    if names:
+        return names[-1]
+    nouns = [x for x in chain if x.kids("det", "nmod:poss")]
+    return nouns[0] if nouns else None
+
+
+def _reduced_relative(cue: Word, comp: Word) -> bool:
+    """"A doctor interviewed in the SBU video said ...": the parser may make the participle phrase a
+    clause reported by the cue, with the doctor its subject (the tagger reads "interviewed" as a
+    past tense). A past form with a subject, before the cue and running into it with no comma or
+    quotation mark between, is the speaker phrase, not a statement: reported content before its
+    cue is set off by one."""
+    if comp.id > cue.id or comp.xpos not in ("VBN", "VBD") or not comp.kids("nsubj"):
+        return False
+    # the phrase's last word touches the cue: no comma or quotation mark between (nor in the subtree's tail)
+    return max(x.id for x in comp.subtree()) == cue.id - 1 and cue.sent.words[cue.id - 2].upos != "PUNCT"
+
+
 def speech_verb_rule(sent: Sentence):
     """Reporting verbs with a clausal complement, a trailing/inserted cue, or "as X said"."""
     for w in sent.words:
         if not is_cue_verb(w):
             continue
-        comps = [c for c in w.kids("ccomp") if not _misparsed_conjunct(w, c)]
+        reduced = next((c for c in w.kids("ccomp") if _reduced_relative(w, c)), None)
+        comps = [c for c in w.kids("ccomp") if not _misparsed_conjunct(w, c) and c is not reduced]
         if not comps:
             comps = [x for x in w.kids("xcomp")
                      if (w.lemma in XCOMP_VERBS and any(c.lemma == "to" for c in x.kids("mark")))
@@ -380,7 +421,9 @@ def speech_verb_rule(sent: Sentence):
                     group = group + [c for c in w.children if c.id > first and c.rel in CLAUSE_TAIL_RELS
                                      and not _after_comma(c)]  # ", showcasing ...": the writer's aside
                 words = sorted({x for c in group for x in contiguous_side(c.subtree(), c, w)}, key=lambda x: x.id)
-                att = _make(w, words, subject_of(w) or inverted_subject(w, words), "ccomp", sent)
+                subj = (subject_of(w) or inverted_subject(w, words) or (reduced.kids("nsubj")[0] if reduced is not None else None)
+                        or (stranded_subject(w) if side else None))
+                att = _make(w, words, subj, "ccomp", sent)
                 if att:
                     yield att
             continue
@@ -400,7 +443,10 @@ def speech_verb_rule(sent: Sentence):
         if (w.deprel == "parataxis" or trailing_conj) and w.parent is not None:
             host = w.parent
             words = contiguous_side(host.subtree(skip=[w]), host, w)
-            att = _make(w, words, subject_of(w) or inverted_subject(w, words), "parataxis", sent, 0.85)
+            subj = subject_of(w) or inverted_subject(w, words)
+            if subj is None and (subj := stranded_subject(w)) is not None:
+                words = contiguous_side(host.subtree(skip=[w, subj]), host, w)  # the speaker is no content
+            att = _make(w, words, subj, "parataxis", sent, 0.85)
             if att:
                 yield att
         elif quoted_para:

@@ -91,6 +91,12 @@ STATEMENTS = [
     xfail("nominal_between", [("direct", "The tax plan is a mess from start to finish,", "Douglas Fenwick", "Douglas Fenwick", "tell", "ccomp")],
           "the parser hangs the speaker and its apposition inside the quoted clause: one mixed statement running "
           "over the speaker, with no speaker"),
+    # a speaker phrase the parser hung elsewhere, right before a cue with no subject
+    ("headline_trailing_cue", [("indirect", "Harbour reopens two weeks after the storm", "the port authority", "port authority", "say", "parataxis")]),
+    ("misparse_stranded_speaker", [("indirect", "Harbour reopens two weeks after the storm", "the port authority", "port authority", "say", "parataxis")]),
+    ("relative_clause_name", [("indirect", "could cost the city millions", "Omar Haddad", "Omar Haddad", "say", "ccomp")]),
+    # "A nurse interviewed in the hospital video said ...": the participle phrase is the speaker's, no statement
+    ("reduced_relative_speaker", [("indirect", "two patients had been moved to Kyiv overnight", "A nurse", "a nurse", "say", "ccomp")]),
     # an inserted cue reports its host clause, not a conjunct the parser hung on it
     ("inserted_cue_conjunct", [("indirect", "The repairs would take two to three weeks to finish", "Brandt", "Brandt", "say", "parataxis")]),
     ("misparse_conjunct_ccomp", [("indirect", "The repairs would take two to three weeks to finish", "Brandt", "Brandt", "say", "parataxis")]),

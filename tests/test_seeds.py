@@ -77,3 +77,24 @@ def test_unnamed_officials_stay_apart(seeds_db):
     anon = con.execute("select id, name from speakers where kind = 'anonymous'").fetchall()
     officials = [a for a in anon if "official" in a[1].lower()]
     assert len(officials) >= 2 and len({a[0] for a in officials}) == len(officials)
+
+
+def test_headline_relative_clause_and_participle_speakers(seeds_db):
+    quotes = quotes_of(seeds_db)
+
+    def one(prefix):
+        found = [q for q in quotes if q["text"].startswith(prefix)]
+        assert len(found) == 1, (prefix, found)
+        return found[0]
+
+    # headline "..., South Korea's intelligence service says": the service is the speaker, not content
+    headline = one("Ukraine has captured 2 North Korean soldiers")
+    assert headline["speaker"] == "National Intelligence Service (South Korea)"
+    assert "intelligence service" not in headline["text"]
+    # "a scheme that Andrii Yusov, spokesperson for ..., says could mean ...": said inside a relative clause
+    scheme = one("could mean Moscow")
+    assert scheme["speaker"] == "Andrii Yusov" and scheme["speaker_mention"] == "Andrii Yusov"
+    # "A doctor interviewed in the SBU video said ...": an unnamed source, and its phrase is no statement
+    doctor = one("one soldier suffered a facial wound")
+    assert doctor["speaker_mention"] == "A doctor" and doctor["cue"] == "say"
+    assert not [q for q in quotes if q["text"].startswith("A doctor interviewed")]
