@@ -420,6 +420,12 @@ def speech_verb_rule(sent: Sentence):
                     first = min(x.id for c in group for x in c.subtree())
                     group = group + [c for c in w.children if c.id > first and c.rel in CLAUSE_TAIL_RELS
                                      and not _after_comma(c)]  # ", showcasing ...": the writer's aside
+                    # and what it hung on the cue between the two, opened by the clause's "that"
+                    # ("emphasized [that capturing the soldiers] [alive posed significant challenges]")
+                    opened = [m.id for c in group for m in c.kids("mark") if m.lower_text == "that"]
+                    group = group + [c for c in w.children if w.id < c.id < first and c.rel in CLAUSE_TAIL_RELS
+                                     and (any(m.lower_text == "that" for m in c.kids("mark"))
+                                          or any(o < c.id for o in opened))]
                 words = sorted({x for c in group for x in contiguous_side(c.subtree(), c, w)}, key=lambda x: x.id)
                 subj = (subject_of(w) or inverted_subject(w, words) or (reduced.kids("nsubj")[0] if reduced is not None else None)
                         or (stranded_subject(w) if side else None))

@@ -91,6 +91,9 @@ STATEMENTS = [
     xfail("nominal_between", [("direct", "The tax plan is a mess from start to finish,", "Douglas Fenwick", "Douglas Fenwick", "tell", "ccomp")],
           "the parser hangs the speaker and its apposition inside the quoted clause: one mixed statement running "
           "over the speaker, with no speaker"),
+    # a "that" clause whose subject the parser hung on the cue: one content
+    ("that_clause_split", [("indirect", "rebuilding the old bridge quickly posed serious risks for the divers", "Brandt", "Brandt", "stress", "ccomp")]),
+    ("misparse_that_clause_split", [("indirect", "rebuilding the old bridge quickly posed serious risks for the divers", "Brandt", "Brandt", "stress", "ccomp")]),
     # a speaker phrase the parser hung elsewhere, right before a cue with no subject
     ("headline_trailing_cue", [("indirect", "Harbour reopens two weeks after the storm", "the port authority", "port authority", "say", "parataxis")]),
     ("misparse_stranded_speaker", [("indirect", "Harbour reopens two weeks after the storm", "the port authority", "port authority", "say", "parataxis")]),
