@@ -279,7 +279,10 @@ def subject_of(verb: Word) -> Word | None:
             pass_subj = [x for x in w.kids("nsubj:pass") if not _quoted_apart(x, verb)]
             if pass_subj:
                 return pass_subj[0]
-        if w.rel not in ("xcomp", "advcl", "conj", "acl"):
+        # a participle the parser made the complement of an inserted cue ("..., the mayor said,
+        # adding that ...") is an adjunct of the cue: it inherits the cue's speaker
+        adjunct = w.rel == "ccomp" and w.parent is not None and _misparsed_conjunct(w.parent, w)
+        if w.rel not in ("xcomp", "advcl", "conj", "acl") and not adjunct:
             return None
     return None
 
@@ -352,11 +355,18 @@ def that_clause_after(cue: Word, reach: int = 12) -> list[Word]:
 
 
 def _misparsed_conjunct(cue: Word, comp: Word) -> bool:
-    """In "It would take weeks, he said, and intense wrangling could be paralyzing" the parser may
-    hang the second conjunct of the host clause on the inserted cue as its complement: a clause
-    opening with a coordinator ("and", "but") after an inserted (parataxis) cue is not what the cue
-    reports; the host clause is."""
-    return cue.rel == "parataxis" and comp.id > cue.id and any(c.id < comp.id for c in comp.kids("cc"))
+    """After an inserted (parataxis) cue, the parser may hang on it as its complement what belongs
+    to the host clause or to the writer: the host's second conjunct ("It would take weeks, he said,
+    and intense wrangling could be paralyzing") or a participle set off by a comma ("..., South
+    Korea's intelligence service said, confirming an account from Zelenskyy"). Neither is what the
+    cue reports; the host clause is."""
+    if cue.rel != "parataxis" or comp.id < cue.id:
+        return False
+    if any(c.id < comp.id for c in comp.kids("cc")):
+        return True
+    # a participle opening its own phrase right after a comma, with no subject or complementiser of its own
+    opens = min(x.id for x in comp.subtree() if x.upos != "PUNCT") == comp.id
+    return comp.xpos == "VBG" and opens and not comp.kids("nsubj", "mark") and cue.sent.words[comp.id - 2].text == ","
 
 
 def stranded_subject(cue: Word) -> Word | None:

@@ -91,6 +91,10 @@ STATEMENTS = [
     xfail("nominal_between", [("direct", "The tax plan is a mess from start to finish,", "Douglas Fenwick", "Douglas Fenwick", "tell", "ccomp")],
           "the parser hangs the speaker and its apposition inside the quoted clause: one mixed statement running "
           "over the speaker, with no speaker"),
+    # a participle after an inserted cue, hung on it as its complement: the writer's adjunct, or a cue of its own
+    ("participle_after_cue", [("indirect", "The bridge will reopen in May", "Mayor Elena Brandt", "Elena Brandt", "say", "parataxis"),
+                              ("indirect", "the repairs cost more than planned", "Mayor Elena Brandt", "Elena Brandt", "add", "ccomp")]),
+    ("confirming_after_cue", [("indirect", "The ferry sank near the old harbour", "the coastguard", "the coastguard", "say", "parataxis")]),
     # a "that" clause whose subject the parser hung on the cue: one content
     ("that_clause_split", [("indirect", "rebuilding the old bridge quickly posed serious risks for the divers", "Brandt", "Brandt", "stress", "ccomp")]),
     ("misparse_that_clause_split", [("indirect", "rebuilding the old bridge quickly posed serious risks for the divers", "Brandt", "Brandt", "stress", "ccomp")]),
