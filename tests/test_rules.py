@@ -499,3 +499,14 @@ def test_a_lone_label_is_no_transcript(fixture):
     f = fixture("lone_label")
     assert f.text.startswith("UPDATE: ")
     assert f.occs == []
+
+
+def test_absolute_phrase_is_no_statement(fixture):
+    """"..., with dozens reported missing or injured": the reporting verb's subject stands under a
+    preposition (an absolute phrase); the dozens report nothing, and the host clause's subject does
+    not inherit the verb."""
+    f = fixture("absolute_reported")
+    words = [w for s in sentences_from_doc(f.doc) for w in s.words]
+    verb = next(w for w in words if w.lemma == "report")
+    assert [c.lemma for s in verb.kids("nsubj") for c in s.kids("case")] == ["with"], "the parse no longer has the absolute phrase"
+    assert f.occs == []
