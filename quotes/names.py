@@ -203,6 +203,8 @@ def kind_of(name: str, *, head_upos: str | None = None, head_lemma: str | None =
     toks = tokens(name)
     if not toks:
         return "anonymous"
+    if _titled_person(name):
+        return "person"  # "White House National Security Advisor John Kirby": a title, then a person's name
     org_head = head_lemma in ORG_WORDS if head_lemma else any(t.lower().rstrip("’'s") in ORG_WORDS for t in toks)
     if is_acronym(toks[-1]) or org_head:
         if head_upos == "NOUN" and (determiner or "").lower() in ("a", "an", "some", "one"):
@@ -215,6 +217,15 @@ def kind_of(name: str, *, head_upos: str | None = None, head_lemma: str | None =
     if POSSESSIVE.sub("", low.removeprefix("the ")) in COUNTRY_WORDS:
         return "group"
     return "person"
+
+
+def _titled_person(name: str) -> bool:
+    """A known title followed by a name of two or more capitalised words, none of them an
+    organisation's: the mention names a person whatever its head noun ("Advisor")."""
+    rest, title = strip_titles(name)
+    words = tokens(rest)
+    return bool(title) and rest != name and len(words) >= 2 and all(t[:1].isupper() for t in words) \
+        and not any(t.lower().rstrip("’'s") in ORG_WORDS for t in words)
 
 
 def display_name(mention: str, kind: str) -> str:
