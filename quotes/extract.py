@@ -403,6 +403,14 @@ def stranded_subject(cue: Word) -> Word | None:
     return nouns[0] if nouns else None
 
 
+def _ends_sentence(w: Word) -> bool:
+    """The word's phrase closes its sentence after a comma (only punctuation follows it)."""
+    words = w.sent.words
+    sub = w.subtree()
+    first, last = min(x.id for x in sub if x.upos != "PUNCT"), max(x.id for x in sub if x.upos != "PUNCT")
+    return first > 1 and words[first - 2].text == "," and all(x.upos == "PUNCT" for x in words[last:])
+
+
 def _reduced_relative(cue: Word, comp: Word) -> bool:
     """"A doctor interviewed in the SBU video said ...": the parser may make the participle phrase a
     clause reported by the cue, with the doctor its subject (the tagger reads "interviewed" as a
@@ -482,6 +490,10 @@ def speech_verb_rule(sent: Sentence):
                     yield att
         elif w.rel == "advcl" and any(c.lemma == "as" for c in w.kids("mark")) and w.parent is not None:
             host = w.parent
+            if _ends_sentence(w):
+                # "..., as indicated by both Ukraine and U.S. sources.": a closing "as" clause vouches
+                # for the whole sentence, wherever the parser hung it
+                host = next(a for a in [host, *host.ancestors()] if a.parent is None)
             words = contiguous_side(host.subtree(skip=[w]), host, w)
             att = _make(w, words, subject_of(w), "as-said", sent, 0.8)
             if att:

@@ -95,6 +95,9 @@ STATEMENTS = [
     ("participle_after_cue", [("indirect", "The bridge will reopen in May", "Mayor Elena Brandt", "Elena Brandt", "say", "parataxis"),
                               ("indirect", "the repairs cost more than planned", "Mayor Elena Brandt", "Elena Brandt", "add", "ccomp")]),
     ("confirming_after_cue", [("indirect", "The ferry sank near the old harbour", "the coastguard", "the coastguard", "say", "parataxis")]),
+    # a closing "as X said" vouches for the whole sentence, wherever the parser hung it
+    ("as_said_closing", [("indirect", "The bridge will stay closed until May because the cables must be replaced", "the mayor",
+                          "the mayor", "say", "as-said")]),
     # a "that" clause whose subject the parser hung on the cue: one content
     ("that_clause_split", [("indirect", "rebuilding the old bridge quickly posed serious risks for the divers", "Brandt", "Brandt", "stress", "ccomp")]),
     ("misparse_that_clause_split", [("indirect", "rebuilding the old bridge quickly posed serious risks for the divers", "Brandt", "Brandt", "stress", "ccomp")]),
