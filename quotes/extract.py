@@ -403,6 +403,16 @@ def stranded_subject(cue: Word) -> Word | None:
     return nouns[0] if nouns else None
 
 
+def _without_closing_as(words: list[Word], cue: Word) -> list[Word]:
+    """Content without a closing "as X said" clause of another cue that the parser hung inside it
+    ("reported capturing soldiers ..., as indicated by both Ukraine and U.S. sources"): that clause
+    vouches for the whole sentence (``speech_verb_rule``'s as-said case), it is nobody's content."""
+    closing = [x for x in words if x is not cue and x.rel == "advcl" and is_cue_verb(x)
+               and any(m.lemma == "as" for m in x.kids("mark")) and _ends_sentence(x)]
+    drop = {id(y) for x in closing for y in x.subtree()}
+    return [x for x in words if id(x) not in drop] if drop else words
+
+
 def _ends_sentence(w: Word) -> bool:
     """The word's phrase closes its sentence after a comma (only punctuation follows it)."""
     words = w.sent.words
@@ -455,6 +465,7 @@ def speech_verb_rule(sent: Sentence):
                                      and (any(m.lower_text == "that" for m in c.kids("mark"))
                                           or any(o < c.id for o in opened))]
                 words = sorted({x for c in group for x in contiguous_side(c.subtree(), c, w)}, key=lambda x: x.id)
+                words = _without_closing_as(words, w)
                 subj = (subject_of(w) or inverted_subject(w, words) or (reduced.kids("nsubj")[0] if reduced is not None else None)
                         or (stranded_subject(w) if side else None))
                 att = _make(w, words, subj, "ccomp", sent)

@@ -98,6 +98,12 @@ STATEMENTS = [
     # a closing "as X said" vouches for the whole sentence, wherever the parser hung it
     ("as_said_closing", [("indirect", "The bridge will stay closed until May because the cables must be replaced", "the mayor",
                           "the mayor", "say", "as-said")]),
+    ("as_said_inside", [("indirect", "The harbour master has reported rescuing eleven sailors from the sinking trawler", "the coastguard",
+                         "the coastguard", "confirm", "as-said"),
+                        ("indirect", "rescuing eleven sailors from the sinking trawler", "The harbour master", "the harbour master", "report", "ccomp")]),
+    ("misparse_as_said_inside", [("indirect", "The harbour master has reported rescuing eleven sailors from the sinking trawler", "the coastguard",
+                                  "the coastguard", "confirm", "as-said"),
+                                 ("indirect", "rescuing eleven sailors from the sinking trawler", "The harbour master", "the harbour master", "report", "ccomp")]),
     # a "that" clause whose subject the parser hung on the cue: one content
     ("that_clause_split", [("indirect", "rebuilding the old bridge quickly posed serious risks for the divers", "Brandt", "Brandt", "stress", "ccomp")]),
     ("misparse_that_clause_split", [("indirect", "rebuilding the old bridge quickly posed serious risks for the divers", "Brandt", "Brandt", "stress", "ccomp")]),
