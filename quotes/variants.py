@@ -95,13 +95,7 @@ def _content_share(short, long_) -> float:
     their first five letters, so "captured" meets "capture") found in the longer, in any order: a
     paraphrase that keeps the words ("Russian forces often kill their wounded North Korean comrades"
     / "...executing wounded comrades..."); 0 when the shorter has fewer than ``MIN_CONTENT_WORDS``."""
-    from .lexicon import FUNCTION_WORDS
-
-    def stems(ws):
-        ws = (w.replace("’", "'") for w in ws)
-        return {w[:5] for w in ws if len(w) > 2 and w not in FUNCTION_WORDS and not w.isdigit()}
-
-    a, b = stems(short), stems(long_)
+    a, b = _stems(short), _stems(long_)
     if len(a) < MIN_CONTENT_WORDS or len(b) < len(a):
         return 0.0
     return 100.0 * len(a & b) / len(a)
@@ -143,9 +137,13 @@ def speaker_relation(a: int | None, b: int | None, kinds: dict) -> str:
 @lru_cache(maxsize=65536)
 def content_stems(text: str) -> frozenset[str]:
     """Content words (function words and digits dropped), by their first five letters."""
+    return _stems(words(text))
+
+
+def _stems(ws) -> frozenset[str]:
     from .lexicon import FUNCTION_WORDS
 
-    ws = (w.replace("’", "'") for w in words(text))
+    ws = (w.replace("’", "'") for w in ws)
     return frozenset(w[:5] for w in ws if len(w) > 2 and w not in FUNCTION_WORDS and not w.isdigit())
 
 
