@@ -3,8 +3,9 @@
 Stanza's parser decodes every sentence with ``chuliu_edmonds_one_root``, whose cycle search
 (Tarjan's algorithm, a Python loop per word) cost about a tenth of parsing time on news text. Most
 sentences need none of it: when each word's best-scoring head already forms a tree with one root,
-Chu-Liu/Edmonds returns exactly that. ``one_root_tree`` checks this with vectorised pointer
-jumping and calls Stanza's own search only for the sentences whose best heads form a cycle.
+Chu-Liu/Edmonds returns exactly that (83 % of the sentences of PolNeAR articles). ``one_root_tree``
+checks this with vectorised pointer jumping and calls Stanza's own search only for the sentences
+whose best heads form a cycle or hang on the root more than once.
 """
 from __future__ import annotations
 
@@ -17,15 +18,28 @@ _stanza_search = None
 
 def one_root_tree(scores: np.ndarray) -> np.ndarray:
     """``stanza.models.common.chuliu_edmonds.chuliu_edmonds_one_root``, fast when no cycle forms."""
+    tree = best_heads_tree(scores)
+    return tree if tree is not None else _stanza_search(scores)
+
+
+def best_heads_tree(scores: np.ndarray) -> np.ndarray | None:
+    """Each word's best-scoring head, when these form a tree with exactly one word on the root;
+    else None.
+
+    Such a tree is the best tree of all, so it is also the best of the one-root trees, which is
+    what Stanza's search returns: Stanza lowers every root arc by the same amount so that its
+    unconstrained search can pick only one, which moves every one-root tree's score equally.
+    The check must read the scores before that lowering; after it, no word's best head is the
+    root and every sentence would take the slow search.
+    """
     s = scores.astype(np.float64)  # a copy, as Stanza's makes
-    s[:, 0] += s[np.isfinite(s)].min() * s.shape[0]  # Stanza's root reweighting, so one root wins
     np.fill_diagonal(s, -np.inf)
     s[0] = -np.inf
     s[0, 0] = 0
     tree = np.argmax(s, axis=1)
     if np.count_nonzero(tree[1:] == 0) == 1 and reaches_root(tree):
         return tree
-    return _stanza_search(scores)
+    return None
 
 
 def reaches_root(tree: np.ndarray) -> bool:

@@ -2,8 +2,12 @@
 quote vectors equal to all-MiniLM-L6-v2's own sentence embeddings. Also the parser's tree search."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TEXT = ("“We will not back down,” the mayor said on Monday. The council voted 7 to 2 after a long debate.\n\n"
         "Officials said the budget would be published next week, according to a statement from the city.")
@@ -110,20 +114,44 @@ def test_tree_fast_path_gives_stanzas_trees():
 
     trees.install()
     rng = np.random.default_rng(7)
-    cyclic = 0
+    cyclic = fast = 0
     for t in range(400):
         n = int(rng.integers(2, 40))
         scores = rng.normal(size=(n, n)) * 2
-        if t % 2:  # a clear tree, as a trained parser mostly gives
+        if t % 2:  # a clear one-root tree, as a trained parser mostly gives
             for i in range(1, n):
-                scores[i, int(rng.integers(0, i))] += 6
+                scores[i, int(rng.integers(1, i)) if i > 1 else 0] += 6
         scores = (scores - np.log(np.exp(scores).sum(1, keepdims=True))).astype(np.float32)
         want = chuliu_edmonds_one_root(scores.copy())
         got = trees.one_root_tree(scores.copy())
         assert (got == want).all()
+        fast += trees.best_heads_tree(scores) is not None
         p = np.argmax(scores, axis=1)
         cyclic += not trees.reaches_root(np.where(np.arange(n) == 0, 0, p))
     assert cyclic > 10  # the slow path was exercised too
+    assert fast > 100  # and the fast one: most clear trees need no search
+
+
+def test_tree_fast_path_takes_most_parsed_sentences():
+    """On a real parse most sentences' best heads already form a one-root tree."""
+    import stanza.models.depparse.model as parser_model
+
+    from quotes import parse, trees
+
+    parse.get_pipeline()
+    fast = []
+    search = parser_model.chuliu_edmonds_one_root
+
+    def spy(scores):
+        fast.append(trees.best_heads_tree(scores) is not None)
+        return search(scores)
+
+    parser_model.chuliu_edmonds_one_root = spy
+    try:
+        parse.parse_text((ROOT / "seeds" / "001_f39154436813124e.txt").read_text(encoding="utf-8"))
+    finally:
+        parser_model.chuliu_edmonds_one_root = search
+    assert len(fast) > 10 and sum(fast) / len(fast) > 0.6
 
 
 def test_reaches_root():
