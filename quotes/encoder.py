@@ -28,6 +28,12 @@ import torch
 from torch import nn
 
 CHUNK_TOKENS = 4096  # padded tokens per forward pass: bounds the activations (attention is width squared)
+# The cost model of one forward pass on a CPU, in units of one real token's cost (measured with one
+# thread, bfloat16, bench/README.md): a fixed cost per call, and a padding mask that makes the
+# softmax slower as rows widen (torch's masked softmax: 1.10 times the cost per token at width 30,
+# 1.38 at 80, 1.52 at 120). Rows of one length need no mask.
+CALL_COST = 40
+MASK_SLOWDOWN_WIDTH = 230
 KEEP_LAYERS = 4  # Stanza reads the last four hidden states at most (legacy mean of 3, or a learned mix of 4)
 
 
@@ -52,7 +58,7 @@ class Bert(nn.Module):
             for _ in range(config.num_hidden_layers))
 
     @classmethod
-    def from_folder(cls, path: str | Path) -> "Bert":
+    def from_folder(cls, path: str | Path) -> Bert:
         """The model of a Hugging Face folder (config.json and model.safetensors), for inference."""
         from safetensors.torch import load_file
 
@@ -134,29 +140,63 @@ class MemoTransformer(nn.Module):
         return SimpleNamespace(hidden_states=tuple(out))
 
     def _compute(self, rows: list[tuple], device) -> None:
-        """Forward passes over the rows, shortest first, in chunks of about ``CHUNK_TOKENS`` padded
-        tokens: little padding, and activations bounded whatever batch Stanza sends."""
+        """Forward passes over the rows, shortest first, in the chunks ``chunk_bounds`` picks: little
+        padding, no mask where a chunk's rows are of one length, and activations bounded whatever
+        batch Stanza sends."""
         rows = sorted(rows, key=len)
-        start = 0
-        while start < len(rows):
-            end = start + 1
-            while end < len(rows) and (end + 1 - start) * len(rows[end]) <= CHUNK_TOKENS:
-                end += 1
+        for start, end in chunk_bounds([len(r) for r in rows]):
             self._forward(rows[start:end], device)
-            start = end
 
     def _forward(self, rows: list[tuple], device) -> None:
-        width = len(rows[-1])
-        ids = torch.zeros(len(rows), width, dtype=torch.long, device=device)
-        mask = torch.zeros(len(rows), width, dtype=torch.long, device=device)
-        for i, r in enumerate(rows):
-            ids[i, : len(r)] = torch.tensor(r, device=device)
-            mask[i, : len(r)] = 1
+        ids, mask = padded(rows, device)
         with torch.autocast(device.type, dtype=self.autocast, enabled=self.autocast is not None):
             hidden = self.model(ids, attention_mask=mask)[-KEEP_LAYERS:]
         stacked = torch.stack(hidden).float()  # layers x rows x width x dim
         for i, r in enumerate(rows):
             self.memo[r] = stacked[:, i, : len(r)].clone()
+
+
+def padded(rows: list, device) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Rows of token ids (shortest first) as one zero-padded tensor, and its attention mask, None
+    when the rows are all of one length: torch's fused encoder layers then skip their masked
+    softmax, the slow part of a masked pass."""
+    width = len(rows[-1])
+    ids = torch.zeros(len(rows), width, dtype=torch.long)
+    mask = torch.zeros(len(rows), width, dtype=torch.long)
+    for i, r in enumerate(rows):
+        ids[i, : len(r)] = torch.tensor(r)
+        mask[i, : len(r)] = 1
+    return ids.to(device), (None if len(rows[0]) == width else mask.to(device))
+
+
+def chunk_bounds(lengths: list[int], max_tokens: int = CHUNK_TOKENS) -> list[tuple[int, int]]:
+    """How to cut rows of these lengths (sorted, shortest first) into forward passes: ``(start, end)``
+    pairs covering them in order, with the least total cost under the cost model above (padding
+    tokens cost like real ones, a mask adds to the cost of every token, each call costs
+    ``CALL_COST``), no pass over ``max_tokens`` padded tokens unless one row alone is longer.
+
+    Stanza hands the transformer batches of sentences of all lengths; one padded pass over such a
+    batch spent a third of its work on padding (1.45 padded tokens per real one on PolNeAR).
+    An exact segmentation by dynamic programming, over at most a few hundred rows."""
+    n = len(lengths)
+    best = [0.0] + [float("inf")] * n  # best[j]: least cost of the first j rows
+    cut = [0] * (n + 1)
+    for end in range(1, n + 1):
+        width = lengths[end - 1]  # the longest row of any chunk ending here
+        for start in range(end - 1, -1, -1):
+            rows = end - start
+            if rows > 1 and rows * width > max_tokens:
+                break
+            slowdown = 1.0 if lengths[start] == width else 1.0 + width / MASK_SLOWDOWN_WIDTH
+            cost = best[start] + CALL_COST + rows * width * slowdown
+            if cost < best[end]:
+                best[end], cut[end] = cost, start
+    bounds = []
+    end = n
+    while end > 0:
+        bounds.append((cut[end], end))
+        end = cut[end]
+    return bounds[::-1]
 
 
 def fast_dtype(device: str):
@@ -190,7 +230,6 @@ def load(path: str):
 
 
 SENTENCE_MAX_TOKENS = 256  # as sentence-transformers' all-MiniLM-L6-v2 configuration truncates
-SENTENCE_BATCH = 64
 
 
 @torch.no_grad()
@@ -203,20 +242,20 @@ def sentence_vectors(memo: MemoTransformer, tokenizer, texts: list[str]):
     import numpy as np
 
     device = next(memo.model.parameters()).device
-    out = []
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
-    for start in range(0, len(texts), SENTENCE_BATCH):
-        chunk = [texts[i] for i in order[start : start + SENTENCE_BATCH]]
-        enc = tokenizer(chunk, padding=True, truncation=True, max_length=SENTENCE_MAX_TOKENS, return_tensors="pt")
-        enc = {k: v.to(device) for k, v in enc.items()}
+    result = np.zeros((len(texts), memo.config.hidden_size), dtype=np.float32)
+    if not texts:
+        return result
+    encoded = tokenizer(texts, truncation=True, max_length=SENTENCE_MAX_TOKENS)["input_ids"]
+    order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
+    for start, end in chunk_bounds([len(encoded[i]) for i in order]):
+        rows = [encoded[i] for i in order[start:end]]
+        ids, mask = padded(rows, device)
         with torch.autocast(device.type, dtype=memo.autocast, enabled=memo.autocast is not None):
-            last = memo.model(enc["input_ids"], attention_mask=enc["attention_mask"])[-1].float()
-        mask = enc["attention_mask"].unsqueeze(-1).to(last.dtype)
-        pooled = (last * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        out.append(torch.nn.functional.normalize(pooled, p=2, dim=1))
-    if not out:
-        return np.zeros((0, memo.config.hidden_size), dtype=np.float32)
-    vectors = torch.cat(out).float().cpu().numpy()
-    result = np.empty_like(vectors)
-    result[order] = vectors
+            last = memo.model(ids, attention_mask=mask)[-1].float()
+        if mask is None:
+            pooled = last.mean(1)
+        else:
+            weights = mask.unsqueeze(-1).to(last.dtype)
+            pooled = (last * weights).sum(1) / weights.sum(1)
+        result[order[start:end]] = torch.nn.functional.normalize(pooled, p=2, dim=1).cpu().numpy()
     return result
