@@ -233,6 +233,9 @@ class TagRepairParse:
             t.autocast = self.autocast
         if self.device == "cpu":
             _int8_lstms(self.tag.processors["pos"]._trainer.model)
+            if self.autocast is not None:
+                for t in self.transformers:
+                    t.model.keep_matrices_in(self.autocast)
 
     def __call__(self, docs):
         import torch

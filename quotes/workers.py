@@ -24,9 +24,10 @@ from .analyse import Analysed, Failed
 PARSE_BATCH_ARTICLES = 8  # articles parsed in one Stanza call (here, in a worker process or a Ray actor)
 # batches a worker process parses before a fresh one takes its place: a worker's resident size
 # creeps up batch after batch (heap fragmentation: 0.7 -> 1.25 GB over 100 PolNeAR articles), and a
-# fresh worker starts again from 0.6 GB; 200 articles with 2 workers peaked at 1.12 GB a process
-# instead of 1.25 GB, in the same wall time (bench/README.md)
-WORKER_BATCHES = 8
+# fresh worker starts again from 0.6 GB. 200 articles with 2 workers: after 8 batches, the largest
+# process peaked at 1,256-1,264 MB (1,275-1,295 words/s); after 4, at 1,171-1,214 MB (1,249 words/s)
+# (bench/README.md)
+WORKER_BATCHES = 4
 
 
 def cpu_count() -> int:

