@@ -28,7 +28,7 @@ across several sentences without a cue in each (but for released details).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import names
 from .lexicon import ACCORDING_CASES, REPORTING_NOUNS, REPORTING_VERBS, ROLE_NOUNS, SENTENCE_OPENERS, TIME_WORDS
@@ -403,6 +403,47 @@ def stranded_subject(cue: Word) -> Word | None:
     return nouns[0] if nouns else None
 
 
+QUOTE_TOKENS = frozenset(["\"", "“", "”", "«", "»", "„", "‟", "''", "``", "'", "‘", "’"])  # a mark as a token of its own
+
+
+def inserted_cue_opening(cue: Word, speaker: Word | None, candidates: list[Word], inserted: list[Word]) -> list[Word]:
+    """The opening of a clause that a cue interrupts, set off by commas: "The museum, Mr. Obama
+    said, would make visitors face uncomfortable truths" reports "The museum ... would make ...",
+    and "But to prevent problems, he said, local officials should be vigilant" reports "to prevent
+    problems ... local officials should be vigilant", not only what follows the cue.
+
+    ``inserted`` is the cue's own phrase, ``candidates`` the words that may open the content. Empty
+    unless the cue phrase with its speaker sits between commas, the candidates before it run
+    unbroken from the clause's start (after a coordinator) up to the first comma, and nothing is
+    quoted (split quotations are ``quotetype``'s)."""
+    ids = {x.id for x in inserted} | ({x.id for x in speaker_words(speaker)} if speaker is not None else set())
+    words = cue.sent.words
+    first, last = min(ids), max(ids)
+    if first < 3 or last >= len(words) or words[first - 2].text != "," or words[last].text != ",":
+        return []
+    opening = sorted({x.id: x for x in candidates if x.id < first - 1 and x.id not in ids}.values(), key=lambda x: x.id)
+    while opening and opening[0].upos == "CCONJ":
+        opening = opening[1:]
+    if not [x for x in opening if x.upos != "PUNCT"] or any(x.text in QUOTE_TOKENS or x.text[:1] in "\"“”«»" for x in words):
+        return []
+    if [x.id for x in opening] != list(range(opening[0].id, first - 1)):
+        return []  # the opening must run unbroken up to the cue's comma
+    if any(x.upos != "CCONJ" for x in words[: opening[0].id - 1]):
+        return []  # and open the sentence
+    return opening
+
+
+def _with_opening(att: Attribution, opening: list[Word], rest: list[Word]) -> Attribution:
+    """The statement in two pieces, its opening and the rest after the inserted cue ("If" and
+    "when" open the content here, they are no complementisers of the cue)."""
+    opening = [x for x in opening if x.upos != "PUNCT" or opening[0].id < x.id < opening[-1].id]
+    rest = trim([x for x in rest if x.id > att.cue.id])
+    if not opening or not rest:
+        return att
+    first, second = span_of(opening), span_of(rest)
+    return replace(att, start=first[0], end=max(att.end, second[1]), pieces=[first, second])
+
+
 def _without_closing_as(words: list[Word], cue: Word) -> list[Word]:
     """Content without a closing "as X said" clause of another cue that the parser hung inside it
     ("reported capturing soldiers ..., as indicated by both Ukraine and U.S. sources"): that clause
@@ -468,7 +509,16 @@ def speech_verb_rule(sent: Sentence):
                 words = _without_closing_as(words, w)
                 subj = (subject_of(w) or inverted_subject(w, words) or (reduced.kids("nsubj")[0] if reduced is not None else None)
                         or (stranded_subject(w) if side else None))
-                att = _make(w, words, subj, "ccomp", sent)
+                before = []
+                if side and subj is not None and subj.id < w.id:
+                    speaker_ids = {x.id for x in speaker_words(subj)}
+                    candidates = [x for c in w.children if c.id < w.id and c is not subj and c.rel not in ("cc", "punct")
+                                  for x in c.subtree()]
+                    candidates += [x for c in group for x in c.subtree() if x.id < w.id]  # its subject, parsed right
+                    before = inserted_cue_opening(w, subj, candidates, [w] + [x for x in w.sent.words if x.id in speaker_ids])
+                att = _make(w, before + words, subj, "ccomp", sent)
+                if att and before:
+                    att = _with_opening(att, before, words)
                 if att:
                     yield att
             continue
@@ -491,7 +541,11 @@ def speech_verb_rule(sent: Sentence):
             subj = subject_of(w) or inverted_subject(w, words)
             if subj is None and (subj := stranded_subject(w)) is not None:
                 words = contiguous_side(host.subtree(skip=[w, subj]), host, w)  # the speaker is no content
-            att = _make(w, words, subj, "parataxis", sent, 0.85)
+            before = (inserted_cue_opening(w, subj, host.subtree(skip=[w] + ([subj] if subj is not None else [])), w.subtree())
+                      if host.id > w.id else [])
+            att = _make(w, before + words, subj, "parataxis", sent, 0.85)
+            if att and before:
+                att = _with_opening(att, before, words)
             if att:
                 yield att
         elif quoted_para:

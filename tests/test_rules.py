@@ -112,6 +112,10 @@ STATEMENTS = [
     ("misparse_stranded_speaker", [("indirect", "Harbour reopens two weeks after the storm", "the port authority", "port authority", "say", "parataxis")]),
     ("relative_clause_name", [("indirect", "could cost the city millions", "Omar Haddad", "Omar Haddad", "say", "ccomp")]),
     # "A nurse interviewed in the hospital video said ...": the participle phrase is the speaker's, no statement
+    # a cue inserted between commas: the clause's opening before it is content too
+    ("inserted_cue_subject", [("indirect", "The new ferry will carry four hundred passengers a day", "Mayor Elena Brandt", "Elena Brandt", "say", "ccomp")]),
+    ("inserted_cue_opening", [("indirect", "If the vote fails the ferry service will end in March", "the harbour chief", "the harbour chief", "say", "ccomp")]),
+    ("inserted_cue_trailing", [("indirect", "The ferry will resume in May", "the harbour chief", "the harbour chief", "say", "parataxis")]),
     ("reduced_relative_speaker", [("indirect", "two patients had been moved to Kyiv overnight", "A nurse", "a nurse", "say", "ccomp")]),
     # an inserted cue reports its host clause, not a conjunct the parser hung on it
     ("inserted_cue_conjunct", [("indirect", "The repairs would take two to three weeks to finish", "Brandt", "Brandt", "say", "parataxis")]),
