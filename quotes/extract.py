@@ -8,7 +8,9 @@ Rules over the dependency parse, each a small function yielding ``Attribution`` 
   Repairs for the parses a compact model gets wrong: a "that" clause hung elsewhere ("confirmed
   during a visit to Seoul that ..."), a clause made the object of "say", clause parts hung on the
   cue after its complement, "the official" parsed as modifiers of "added", a sentence opener
-  ("Earlier, ...") taken for the subject, relative pronouns and dates as subjects.
+  ("Earlier, ...") taken for the subject, relative pronouns and dates as subjects. A cue inserted
+  between commas ("The museum, Mr. Obama said, would make ...") reports the clause on both sides
+  of it: one statement in two pieces.
 - ``describe_rule``: verbs of labelling with an "as" complement ("describing it as a 'bloody mess'").
 - ``according_to_rule``: "according to X, ..." and "per X".
 - ``reporting_noun_rule``: "X's claim that ...".
@@ -511,11 +513,10 @@ def speech_verb_rule(sent: Sentence):
                         or (stranded_subject(w) if side else None))
                 before = []
                 if side and subj is not None and subj.id < w.id:
-                    speaker_ids = {x.id for x in speaker_words(subj)}
                     candidates = [x for c in w.children if c.id < w.id and c is not subj and c.rel not in ("cc", "punct")
                                   for x in c.subtree()]
                     candidates += [x for c in group for x in c.subtree() if x.id < w.id]  # its subject, parsed right
-                    before = inserted_cue_opening(w, subj, candidates, [w] + [x for x in w.sent.words if x.id in speaker_ids])
+                    before = inserted_cue_opening(w, subj, candidates, [w])
                 att = _make(w, before + words, subj, "ccomp", sent)
                 if att and before:
                     att = _with_opening(att, before, words)
