@@ -381,6 +381,20 @@ def _misparsed_conjunct(cue: Word, comp: Word) -> bool:
     return comp.xpos == "VBG" and opens and not comp.kids("nsubj", "mark") and cue.sent.words[comp.id - 2].text == ","
 
 
+def _misparsed_apposition(cue: Word, comp: Word) -> bool:
+    """"..., said Brian Baker, a longtime political adviser to the family": the parser may make the
+    inverted subject's apposition a complement of the cue. A noun phrase with no verb, copula or
+    subject of its own, set off by a comma right after the subject that follows the cue, describes
+    the speaker; it is nothing the speaker said."""
+    if comp.id < cue.id or comp.upos not in ("NOUN", "PROPN") or comp.kids("cop", "nsubj", "aux", "mark"):
+        return False
+    # the inverted subject, whatever the parser called it ("said Omar Haddad" as an indirect object)
+    subjects = [s for s in cue.kids("nsubj", "obj", "iobj", "dep", "flat") if cue.id < s.id < comp.id and s.upos in ("PROPN", "NOUN")]
+    first = min(x.id for x in comp.subtree() if x.upos != "PUNCT")
+    return bool(subjects) and first >= 2 and cue.sent.words[first - 2].text == "," and \
+        max(x.id for s in subjects for x in speaker_words(s)) == first - 2
+
+
 def stranded_subject(cue: Word) -> Word | None:
     """A speaker phrase the parser hung elsewhere, standing right before a cue that has no subject:
     "Ukraine has captured 2 soldiers, South Korea's intelligence service says" (the phrase made a
@@ -482,7 +496,8 @@ def speech_verb_rule(sent: Sentence):
         if not is_cue_verb(w) or any(_governed(x) for x in w.kids("nsubj", "nsubj:pass")):
             continue  # ("with thousands reported dead": an absolute phrase, no one reports anything)
         reduced = next((c for c in w.kids("ccomp") if _reduced_relative(w, c)), None)
-        comps = [c for c in w.kids("ccomp") if not _misparsed_conjunct(w, c) and c is not reduced]
+        appositions = [c for c in w.kids("ccomp") if _misparsed_apposition(w, c)]
+        comps = [c for c in w.kids("ccomp") if not _misparsed_conjunct(w, c) and c is not reduced and c not in appositions]
         if not comps:
             comps = [x for x in w.kids("xcomp")
                      if (w.lemma in XCOMP_VERBS and any(c.lemma == "to" for c in x.kids("mark")))
@@ -520,6 +535,8 @@ def speech_verb_rule(sent: Sentence):
                 att = _make(w, before + words, subj, "ccomp", sent)
                 if att and before:
                     att = _with_opening(att, before, words)
+                if att and att.description is None and (described := appositions):
+                    att = replace(att, description=" ".join(x.text for x in trim(described[0].subtree())))
                 if att:
                     yield att
             continue
