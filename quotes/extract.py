@@ -381,6 +381,29 @@ def _misparsed_conjunct(cue: Word, comp: Word) -> bool:
     return comp.xpos == "VBG" and opens and not comp.kids("nsubj", "mark") and cue.sent.words[comp.id - 2].text == ","
 
 
+# subordinators of time, cause and concession: a clause they open says when or why, not what
+ADVERBIAL_MARKS = frozenset({"after", "before", "until", "till", "since", "once", "while", "whilst", "because",
+                             "although", "though", "whereas"})
+
+
+def _adverbial_clause(cue: Word, comp: Word) -> bool:
+    """"Renzi said after the meeting broke up", "what Liz Wahl said when she resigned": the parser
+    may make the adverbial clause the complement of the cue. One opened by a subordinator of time
+    or cause (or, after an affirmative "say", by "when" or "where") is when or why something was
+    said; "asked when the vote would be held" and "did not say when" keep their question."""
+    if comp.id < cue.id:
+        return False
+    opener = min(comp.subtree(), key=lambda x: x.id)
+    # (a subject cannot take a preposition: "after" made the case of "the meeting" marks the clause)
+    marks = opener.rel == "mark" and opener.parent is comp
+    marks = marks or (opener.rel == "case" and opener.parent.rel in ("nsubj", "nsubj:pass") and opener.parent.parent is comp)
+    if marks and opener.lemma in ADVERBIAL_MARKS:
+        return True
+    negated = any(x.lower_text in ("not", "n't", "never") for x in cue.kids("advmod"))  # "did not say when": a question
+    return (cue.lemma == "say" and not negated and opener.rel == "advmod" and opener.parent is comp
+            and opener.lower_text in ("when", "where", "whenever", "wherever"))
+
+
 def _misparsed_apposition(cue: Word, comp: Word) -> bool:
     """"..., said Brian Baker, a longtime political adviser to the family": the parser may make the
     inverted subject's apposition a complement of the cue. A noun phrase with no verb, copula or
@@ -497,7 +520,8 @@ def speech_verb_rule(sent: Sentence):
             continue  # ("with thousands reported dead": an absolute phrase, no one reports anything)
         reduced = next((c for c in w.kids("ccomp") if _reduced_relative(w, c)), None)
         appositions = [c for c in w.kids("ccomp") if _misparsed_apposition(w, c)]
-        comps = [c for c in w.kids("ccomp") if not _misparsed_conjunct(w, c) and c is not reduced and c not in appositions]
+        comps = [c for c in w.kids("ccomp") if not _misparsed_conjunct(w, c) and c is not reduced and c not in appositions
+                 and not _adverbial_clause(w, c)]
         if not comps:
             comps = [x for x in w.kids("xcomp")
                      if (w.lemma in XCOMP_VERBS and any(c.lemma == "to" for c in x.kids("mark")))

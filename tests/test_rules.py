@@ -118,6 +118,9 @@ STATEMENTS = [
     ("inserted_cue_trailing", [("indirect", "The ferry will resume in May", "the harbour chief", "the harbour chief", "say", "parataxis")]),
     # the inverted subject's apposition, misparsed as a complement of the cue, describes the speaker
     ("apposition_after_inverted_cue", [("indirect", "The ferry could return before the summer", "Omar Haddad", "Omar Haddad", "say", "ccomp")]),
+    # a clause of time after the cue says when it was said; "did not say when" asks
+    ("adverbial_clause_after_cue", [("direct", "The bridge will stay closed through the winter,", "Mayor Elena Brandt", "Elena Brandt", "say", "ccomp")]),
+    ("question_after_negated_say", [("indirect", "when the ferry service would resume", "The harbour board", "harbour board", "say", "ccomp")]),
     ("reduced_relative_speaker", [("indirect", "two patients had been moved to Kyiv overnight", "A nurse", "a nurse", "say", "ccomp")]),
     # an inserted cue reports its host clause, not a conjunct the parser hung on it
     ("inserted_cue_conjunct", [("indirect", "The repairs would take two to three weeks to finish", "Brandt", "Brandt", "say", "parataxis")]),
