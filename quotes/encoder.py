@@ -54,7 +54,6 @@ class Bert(nn.Module):
         self.position_embeddings = nn.Embedding(config.max_position_embeddings, dim)
         self.token_type_embeddings = nn.Embedding(config.type_vocab_size, dim)
         self.embedding_norm = nn.LayerNorm(dim, eps=config.layer_norm_eps)
-        self.matrix_dtype = None  # a lower precision the layers' matrices are held in, if any
         self.layers = nn.ModuleList(
             nn.TransformerEncoderLayer(dim, config.num_attention_heads, config.intermediate_size, dropout=0.0,
                                        activation="gelu", layer_norm_eps=config.layer_norm_eps, batch_first=True)
@@ -99,7 +98,6 @@ class Bert(nn.Module):
         bfloat16 autocast, which casts them to it on every pass anyway): identical outputs, the
         weights in half the memory, and no cast copies made per pass. Embeddings and layer norms
         stay float32, as autocast computes with them."""
-        self.matrix_dtype = dtype
         for layer in self.layers:
             attention = layer.self_attn
             attention.in_proj_weight.data = attention.in_proj_weight.data.to(dtype)
@@ -107,6 +105,12 @@ class Bert(nn.Module):
             for linear in (attention.out_proj, layer.linear1, layer.linear2):
                 linear.weight.data = linear.weight.data.to(dtype)
                 linear.bias.data = linear.bias.data.to(dtype)
+
+    @property
+    def matrix_dtype(self) -> torch.dtype | None:
+        """The lower precision ``keep_matrices_in`` holds the layers' matrices in, else None."""
+        dtype = self.layers[0].linear1.weight.dtype
+        return None if dtype == torch.float32 else dtype
 
     def forward(self, input_ids, attention_mask=None) -> list[torch.Tensor]:
         width = input_ids.shape[1]
