@@ -38,7 +38,7 @@ class Failed:
 
 
 # the modules and data whose behaviour decides what is extracted and who it is credited to
-EXTRACTOR_SOURCES = ("analyse.py", "syntax.py", "tagfix.py", "quotemarks.py", "extract.py", "quotetype.py",
+EXTRACTOR_SOURCES = ("analyse.py", "syntax.py", "tagfix.py", "quotemarks.py", "extract.py", "cuemodel.py", "quotetype.py",
                      "attribute.py", "coref.py", "lexicon.py", "names.py", "speakers.py", "data")
 
 
@@ -59,13 +59,13 @@ def extractor_version() -> str:
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
-def analyse(text: str, doc) -> list[Occurrence]:
+def analyse(text: str, doc, *, cue_threshold: float | None = None) -> list[Occurrence]:
     """All statements of an article, attributed within the article, in text order. ``doc`` is a
     Stanza Document, or the article's sentences as ``syntax.sentences_from_conllu`` reads them
-    from a stored parse (re-extraction)."""
+    from a stored parse (re-extraction). ``cue_threshold``: see ``extract.find_attributions``."""
     sentences = doc if isinstance(doc, list) else sentences_from_doc(doc)
     spans = find_quote_spans(text)
-    atts = find_attributions(sentences, spans, text)
+    atts = find_attributions(sentences, spans, text, cue_threshold=cue_threshold)
     unclaimed = classify(atts, spans, text)
     return attribute(text, sentences, atts, unclaimed)
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from . import names
+from . import cuemodel, names
 from .lexicon import ACCORDING_CASES, REPORTING_NOUNS, REPORTING_VERBS, ROLE_NOUNS, SENTENCE_OPENERS, TIME_WORDS
 from .quotemarks import QuoteSpan
 from .syntax import Sentence, Word, span_of
@@ -733,9 +733,38 @@ def disclosure_rule(sent: Sentence, following: Sentence | None, covered) -> Attr
     return None
 
 
-def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = (), text: str = "") -> list[Attribution]:
-    """All cue-based attributions of an article, one per (cue, content) pair, in text order."""
+def learned_cue_rule(sent: Sentence, found: list[Attribution], model: cuemodel.CueModel, threshold: float):
+    """Cues the lexicon rules did not take, scored by the learned cue model (``cuemodel.py``): a
+    (word, clause) pair it scores at or above ``threshold`` is a statement, its confidence the
+    model's probability, its source the cue's subject (a name, a pronoun, a role or an organisation:
+    without one the pair is left out). A word the rules already made a cue, or a clause
+    overlapping a statement they found, is left to them; a negated cue ("Moscow has never
+    acknowledged the forces") reports nothing said."""
+    cues = {id(a.cue) for a in found if a.cue is not None}
+    taken = [(a.start, a.end) for a in found if a.sentence is sent]
+    for cand in cuemodel.candidates(sent):
+        if id(cand.cue) in cues or cuemodel.is_negated(cand.cue):
+            continue  # taken by the rules; or "has never acknowledged ...": nothing was said
+        p = model.probability(cand)
+        if p < threshold:
+            continue
+        speaker = subject_of(cand.cue)
+        if speaker is None or not cuemodel.can_speak(speaker):
+            continue  # a statement the model finds must have a source that can speak
+        att = _make(cand.cue, cand.words(), speaker, "learned", sent, round(p, 3))
+        if att is None or any(s < att.end and att.start < e for s, e in taken):
+            continue
+        taken.append((att.start, att.end))
+        cues.add(id(cand.cue))
+        yield att
+
+
+def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = (), text: str = "", *,
+                      cue_threshold: float | None = None) -> list[Attribution]:
+    """All cue-based attributions of an article, one per (cue, content) pair, in text order.
+    ``cue_threshold`` overrides the learned cue model's own threshold (for tuning; above 1: rules only)."""
     found, seen = [], set()
+    model = cuemodel.load()
     for sent in sentences:
         sent.quoted = [(q.start, q.end) for q in spans if q.start < sent.end and q.end > sent.start]
         for rule in RULES:
@@ -745,6 +774,11 @@ def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = (), te
                     continue
                 seen.add(key)
                 found.append(att)
+        if model is not None:
+            for att in list(learned_cue_rule(sent, found, model, model.threshold if cue_threshold is None else cue_threshold)):
+                if (att.start, att.end) not in seen:
+                    seen.add((att.start, att.end))
+                    found.append(att)
 
     def covered(s: Sentence) -> bool:
         return bool(s.quoted) or any(a.start < s.end and a.end > s.start for a in found)

@@ -34,6 +34,23 @@ REPORTING_VERBS = frozenset(
     """.split()
 )
 
+# Cues of thought, feeling, desire, intention, perception and seeming (Levin's psych-verb and
+# desire classes, 31.x and 32.x, with the verbs of perception, 30.x, and "seem" verbs): "X believes
+# that ...", "X wants to ...", "X seems to ...". Attributions in PolNeAR's sense, but not speech, so
+# the learned cue model never takes them as cues (cuemodel.candidates); the tracker follows what
+# was said. (A lexicon verb a clause follows, "recognise", "wonder", stays speech.)
+THOUGHT_VERBS = frozenset(
+    """
+    think believe know hope want wish desire fear worry expect anticipate plan intend aim mean seem
+    appear look sound feel like love hate prefer enjoy doubt suspect assume presume suppose imagine
+    consider understand realise realize remember forget learn hear see notice watch find_out decide
+    choose try attempt seek tend need require refuse fail manage continue start begin stop prove
+    happen turn afraid sure certain aware glad happy sorry worried convinced confident hopeful likely
+    unlikely possible impossible clear unclear obvious eager willing ready able unable determined
+    surprised shocked concerned frustrated interested excited bound supposed set
+    """.split()
+)
+
 # Verbs whose complement is speech only when they govern a clause: "call for", "ask to" etc. are
 # requests, still attributions in PolNeAR's sense, so they stay in the list above.
 
