@@ -29,6 +29,21 @@ def load_scorer():
     return mod
 
 
+def match(golds: list[str], preds: list[str], dice) -> dict[int, int]:
+    """Gold index -> prediction index: pairs of word-token Dice >= 0.5, one to one, best first (the
+    matching of ../shared/tools/score_quotes.py)."""
+    pairs = sorted(((dice(g, p), gi, pi) for gi, g in enumerate(golds) for pi, p in enumerate(preds)), reverse=True)
+    gm, used = {}, set()
+    for s, gi, pi in pairs:
+        if s < 0.5:
+            break
+        if gi in gm or pi in used:
+            continue
+        gm[gi] = pi
+        used.add(pi)
+    return gm
+
+
 def cached_docs(docs, cache: Path):
     from quotes.clean import clean_article
     from quotes.parse import from_conllu, parse_texts, to_conllu
@@ -67,15 +82,8 @@ def main() -> None:
     for d, (text, doc) in zip(docs, cached_docs(docs, a.cache / version / a.gold.stem)):
         preds = analyse(text, doc)
         golds = [q for q in d["quotes"] if q.get("text")]
-        pairs = sorted(((sc.dice(g["text"], p.text), gi, pi) for gi, g in enumerate(golds) for pi, p in enumerate(preds)), reverse=True)
-        gm, used = {}, set()
-        for s, gi, pi in pairs:
-            if s < 0.5:
-                break
-            if gi in gm or pi in used:
-                continue
-            gm[gi] = pi
-            used.add(pi)
+        gm = match([g["text"] for g in golds], [p.text for p in preds], sc.dice)
+        used = set(gm.values())
         for gi, g in enumerate(golds):
             per_type[g.get("type")] += 1
             if gi in gm:

@@ -28,6 +28,7 @@ import json
 import sys
 import time
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz.distance import Indel
@@ -86,10 +87,16 @@ def parsed(docs: list[dict], cache: Path) -> list[tuple[dict, str, list]]:
     return [(d, d["_clean"], sentences_from_conllu(path[d["doc_id"]].read_text())) for d in docs if path[d["doc_id"]].exists()]
 
 
-def rows_of(doc: dict, text: str, sentences: list) -> list[tuple[list[str], bool]]:
+@lru_cache(maxsize=1)
+def scorer():
+    """../shared/tools/score_quotes.py, loaded once: its word-token Dice is the labels' matching."""
     from score_cached import load_scorer
 
-    dice = load_scorer().dice
+    return load_scorer()
+
+
+def rows_of(doc: dict, text: str, sentences: list) -> list[tuple[list[str], bool]]:
+    dice = scorer().dice
     to_clean = offset_map(doc["text"], text)
     golds = []
     for g in doc["quotes"]:
@@ -111,26 +118,18 @@ def rows_of(doc: dict, text: str, sentences: list) -> list[tuple[list[str], bool
 
 
 def end_to_end(parses, threshold: float) -> dict:
-    from score_cached import load_scorer
+    from score_cached import match
 
     from quotes.analyse import analyse
 
-    sc = load_scorer()
+    sc = scorer()
     tp = fp = fn = 0
     per_type, per_hit = Counter(), Counter()
     for d, text, sentences in parses:
         preds = analyse(text, sentences, cue_threshold=threshold)
         golds = [q for q in d["quotes"] if q.get("text")]
-        pairs = sorted(((sc.dice(g["text"], p.text), gi, pi) for gi, g in enumerate(golds) for pi, p in enumerate(preds)),
-                       reverse=True)
-        gm, used = {}, set()
-        for s, gi, pi in pairs:
-            if s < 0.5:
-                break
-            if gi in gm or pi in used:
-                continue
-            gm[gi] = pi
-            used.add(pi)
+        gm = match([g["text"] for g in golds], [p.text for p in preds], sc.dice)
+        used = set(gm.values())
         for gi, g in enumerate(golds):
             per_type[g["type"]] += 1
             per_hit[g["type"]] += gi in gm
