@@ -2,11 +2,12 @@
 whose clause is its reported content?
 
 The rules in ``extract.py`` know a lexicon of reporting verbs and the parses that go with them. News
-reports speech through many more words than a lexicon holds ("a memo showed that ...", "aides
-signalled that ...", "the campaign has insisted for weeks that ..."), and a lexicon verb does not
-always report ("said to be", "tell apart"). The model scores every (word, clause) pair of the parse
-that could be a cue and its content (``candidates``) from the features of ``features``: the cue's
-lemma, tags and relation, how the clause hangs on it and opens, its subject, negation and modality.
+reports speech in more ways than they cover: the object of a speech act ("the senator criticized the
+governor for the delays", "she cited the report"), a clause after a verb outside the lexicon. The
+model scores every (word, clause) pair of the parse that could be a cue and its content
+(``candidates``) from the features of ``features``: the cue's lemma, tags and relation, how the
+clause hangs on it and opens, its subject, negation and modality. Only speech is in scope: cues of
+thought and intention are never candidates, and a statement needs a source that can speak.
 
 Logistic regression over binary features, trained on PolNeAR train attributions
 (``training/train_cue_model.py``); the weights and the model card live in ``data/cue_model.json``.

@@ -16,6 +16,9 @@ Rules over the dependency parse, each a small function yielding ``Attribution`` 
 - ``reporting_noun_rule``: "X's claim that ...".
 - ``call_for_rule``: demands, "called for X", "called on X to Y".
 - ``disclosure_rule``: "X released details about ..." reports the next sentence of the paragraph.
+- ``learned_cue_rule``: cues of speech the rules above do not take ("criticized the governor for
+  ...", "cited the report", a clause after a verb outside the lexicon), scored by the learned cue
+  model (``cuemodel.py``).
 
 Quotation marks then decide the type (``quotetype.py``). Quoted spans that no cue claims become direct
 quotations of their own, attributed in ``attribute.py`` (a cue in the same sentence, or the speaker of
@@ -736,8 +739,8 @@ def disclosure_rule(sent: Sentence, following: Sentence | None, covered) -> Attr
 def learned_cue_rule(sent: Sentence, found: list[Attribution], model: cuemodel.CueModel, threshold: float):
     """Cues the lexicon rules did not take, scored by the learned cue model (``cuemodel.py``): a
     (word, clause) pair it scores at or above ``threshold`` is a statement, its confidence the
-    model's probability, its source the cue's subject (a name, a pronoun, a role or an organisation:
-    without one the pair is left out). A word the rules already made a cue, or a clause
+    model's probability, its source the cue's subject (a name, a pronoun, a role, a title or an
+    organisation: without one the pair is left out). A word the rules already made a cue, or a clause
     overlapping a statement they found, is left to them; a negated cue ("Moscow has never
     acknowledged the forces") reports nothing said."""
     cues = {id(a.cue) for a in found if a.cue is not None}
