@@ -127,7 +127,7 @@ def test_matrices_held_in_bfloat16_give_what_autocast_gives():
 
 
 def test_tree_fast_path_gives_stanzas_trees():
-    from stanza.models.common.chuliu_edmonds import chuliu_edmonds_one_root
+    import stanza.models.common.chuliu_edmonds as search
 
     from quotes import trees
 
@@ -141,7 +141,11 @@ def test_tree_fast_path_gives_stanzas_trees():
             for i in range(1, n):
                 scores[i, int(rng.integers(1, i)) if i > 1 else 0] += 6
         scores = (scores - np.log(np.exp(scores).sum(1, keepdims=True))).astype(np.float32)
-        want = chuliu_edmonds_one_root(scores.copy())
+        search.tarjan = trees.stanza_tarjan  # Stanza's search exactly as it ships
+        try:
+            want = search.chuliu_edmonds_one_root(scores.copy())
+        finally:
+            search.tarjan = trees.cycles
         got = trees.one_root_tree(scores.copy())
         assert (got == want).all()
         fast += trees.best_heads_tree(scores) is not None
@@ -171,6 +175,20 @@ def test_tree_fast_path_takes_most_parsed_sentences():
     finally:
         parser_model.chuliu_edmonds_one_root = search
     assert len(fast) > 10 and sum(fast) / len(fast) > 0.6
+
+
+@given(st.lists(st.integers(0, 29), min_size=2, max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_cycles_are_stanzas_cycles(heads):
+    """Any head array (the root its own head): the same cycles as Stanza's Tarjan search, as sets."""
+    from quotes import trees
+
+    trees.install()
+    tree = np.array([0] + [h % len(heads) for h in heads[1:]])
+    tree = np.where(tree == np.arange(len(tree)), 0, tree)  # no word is its own head, as in the search
+    tree[0] = 0
+    as_sets = lambda found: sorted(tuple(np.flatnonzero(c)) for c in found)  # noqa: E731
+    assert as_sets(trees.cycles(tree)) == as_sets(trees.stanza_tarjan(tree))
 
 
 def test_reaches_root():
