@@ -22,6 +22,11 @@ from pathlib import Path
 # parsing process held 300 MB more after 32 PolNeAR articles, and parsed no faster, than with 8
 # (bench/README.md). Read when torch first runs such a layer; a value set by the user wins.
 os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
+# torch's bridge to oneDNN (ideep) keeps a cache of its own, of matmul primitives by input shape
+# (LRU_CACHE_CAPACITY, 1,024 by default); MiniLM's bfloat16 passes filled it with some 700 of
+# about 250 KB each (memray: 174 MB of a parsing process's peak). Held to 16: one process, 32
+# PolNeAR articles, peak 1,213 -> 910 MB at the same speed (bench/README.md).
+os.environ.setdefault("LRU_CACHE_CAPACITY", "16")
 
 BUNDLED_DIR = Path(__file__).parent / "models" / "en"
 PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse")
