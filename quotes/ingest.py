@@ -80,8 +80,8 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
 
 
 def default_workers() -> int:
-    """One worker process per core this process may use (on 2 cores, 2 workers ingest 1.4 times as
-    fast as 1, for 1.7 times the memory: bench/README.md)."""
+    """One worker process per core this process may use (on 2 cores, 2 workers ingest 1.3 times as
+    fast as 1, for 1.6 times the memory: bench/README.md)."""
     from .workers import cpu_count
 
     return cpu_count()
