@@ -23,11 +23,12 @@ from .analyse import Analysed, Failed
 
 PARSE_BATCH_ARTICLES = 8  # articles parsed in one Stanza call (here, in a worker process or a Ray actor)
 # batches a worker process parses before a fresh one takes its place: a worker's resident size
-# creeps up batch after batch (heap fragmentation: 0.7 -> 1.25 GB over 100 PolNeAR articles), and a
-# fresh worker starts again from 0.6 GB. 200 articles with 2 workers: after 8 batches, the largest
-# process peaked at 1,256-1,264 MB (1,275-1,295 words/s); after 4, at 1,171-1,214 MB (1,249 words/s)
+# crept up batch after batch. Most of the creep was the oneDNN bridge's cache of matmul primitives
+# (parse.py holds it to 16 now); what is left is heap fragmentation. With that cache held, a worker
+# kept for 16 batches instead of replaced after 4: 100 articles 0.942 of the wall time for +38 MiB
+# (931 against 893 MiB); 200 articles, 2 workers: 1,407 words/s, largest process 916 MiB
 # (bench/README.md)
-WORKER_BATCHES = 4
+WORKER_BATCHES = 16
 
 
 def cpu_count() -> int:
