@@ -140,7 +140,17 @@ def attribute(text: str, sentences: list[Sentence], atts: list[Attribution], unc
             continue
         out.append(occ)
     speakers.complete_surnames()
-    return out
+    return _one_per_cue(out)
+
+
+def _one_per_cue(occs: list[Occurrence]) -> list[Occurrence]:
+    """A statement found twice from one cue word, once inside the other (the clause by the parse,
+    the clause with its quoted end by the quotation marks; or a clause the parse hung on the cue of
+    a quotation that runs around it), is kept once: the longer."""
+    def inside(a: Occurrence, b: Occurrence) -> bool:
+        return a is not b and a.cue_start is not None and a.cue_start == b.cue_start \
+            and b.start <= a.start and a.end <= b.end and b.end - b.start > a.end - a.start
+    return [a for a in occs if not any(inside(a, b) for b in occs)]
 
 
 def _from_turn(turn: tuple[int, int, str], speakers: ArticleSpeakers) -> Occurrence:
@@ -212,7 +222,8 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
         if lead and cue.sent is sent:
             # a fragment inside the cue's clause ("called the senator a “nasty guy”"): the clause is a mixed quote
             start = lead[1].start if lead[0].lower_text == "that" and len(lead) > 1 else lead[0].start
-            return Occurrence("mixed", text[start : q.end], start, q.end, cue.lemma, cue.text, mention, entity,
+            end = _clause_end(cue, q)
+            return Occurrence("mixed", text[start:end], start, end, cue.lemma, cue.text, mention, entity,
                               sent_text, 0.7, "quote-fragment", cue_start=cue.start)
         return Occurrence("direct", q.text(text), q.start, q.end, cue.lemma, cue.text, mention, entity, sent_text, 0.75,
                           "quote-cue", cue_start=cue.start)
@@ -225,6 +236,17 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
     if n_words < MIN_UNATTRIBUTED_WORDS or not starts_unit:
         return None
     return Occurrence("direct", q.text(text), q.start, q.end, None, None, None, None, sent_text, 0.3, "unattributed")
+
+
+def _clause_end(cue: Word, q: QuoteSpan) -> int:
+    """Where a mixed quotation's statement ends: with the clause of the cue's that holds the quoted
+    words, when it runs on past them ("said ... and “we're going to get away from” that if he's
+    elected"), else at the closing mark."""
+    for c in cue.children:
+        sub = [w for w in c.subtree() if w.upos != "PUNCT"]
+        if c.id > cue.id and sub and any(q.start <= w.start < q.end for w in sub):
+            return max(q.end, max(w.end for w in sub))
+    return q.end
 
 
 def _someone_else_between(sentences: list[Sentence], prev: Occurrence, q: QuoteSpan) -> bool:

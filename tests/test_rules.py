@@ -130,6 +130,12 @@ STATEMENTS = [
                         "Mayor Elena Brandt", "Elena Brandt", "tell", "parataxis")]),
     ("mixed", [("mixed", "the transport plan was “dead on arrival” in its current form", "Haddad", "Haddad", "say", "ccomp")]),
     ("mixed_scare", [("mixed", "the “temporary” closure of the library would end in the spring", "The mayor", "the mayor", "say", "ccomp")]),
+    # one cue, one statement: the clause the parse finds and the same clause with its quoted end are one
+    ("one_statement_per_cue", [("mixed", "the mayor’s late-night posts accusing the harbour board of hiding the accounts are "
+                                         "“lies and smears.", "She", None, "say", "quote-fragment")]),
+    # ... and a mixed quotation's statement runs to the end of its clause, past the closing mark
+    ("one_statement_per_cue_tail", [("mixed", "red tape has run amok in the port authority, and “we are going to get rid of” "
+                                              "it if he is elected", "Haddad", "Haddad", "say", "quote-fragment")]),
     ("describe", [("mixed", ..., "Chief Dana Mercer", "Dana Mercer", "describe", "describe")]),
     ("single_fragment", [("mixed", "the “reckless” decision to close the ferry", "Brandt", "Brandt", "blast", "learned")]),
     xfail("quote_fragments", [("mixed", "the delay “unacceptable,” “embarrassing” and “entirely avoidable.", "Brandt", "Brandt", "call", "describe")],
