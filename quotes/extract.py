@@ -50,7 +50,7 @@ DISCLOSE_VERBS = frozenset({"release", "provide", "give", "share", "publish", "d
 DISCLOSED_NOUNS = frozenset({"detail", "details", "information", "account", "update", "description", "statement"})
 MIN_CONTENT_WORDS = 3  # "pledged to cap", "claims to be": too little to be a statement
 SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list", "case")
-SPEAKER_BREAKS = (",", "(", ")", ";", "—", "–")  # marks that end a speaker phrase (an apposition or a list follows)
+SPEAKER_BREAKS = (",", "(", ")", ";", ":", "—", "–")  # marks that end a speaker phrase (an apposition, a list, a dateline)
 LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
                          "characterize", "portray", "depict", "frame", "hail", "dismiss", "praise",
                          "criticise", "criticize", "condemn", "denounce"})
@@ -156,7 +156,9 @@ def speaker_words(head: Word) -> list[Word]:
             hi += 1  # "Senator | Lindsey Graham, Republican of South Carolina": the comma ends the name here too
     words = _one_name(trim([w for w in words if lo <= w.id <= hi and (w.upos != "PUNCT" or w.text in ("'s", "’s"))]), head)
     # "his doctor Friday afternoon", "Even Friday": dates and focus adverbs are not part of a speaker
-    while len(words) > 1 and (words[-1].lemma in TIME_WORDS or words[-1].upos == "ADV") and words[-1] is not head:
+    # (and the preposition a date leaves behind: "President Vladimir Putin on Saturday said")
+    while len(words) > 1 and (words[-1].lemma in TIME_WORDS or words[-1].upos in ("ADV", "ADP", "DET", "CCONJ", "SCONJ")) \
+            and words[-1] is not head:
         words = words[:-1]
     while len(words) > 1 and words[0].upos == "ADV" and words[0] is not head:
         words = words[1:]

@@ -130,6 +130,8 @@ STATEMENTS = [
                         "Mayor Elena Brandt", "Elena Brandt", "tell", "parataxis")]),
     ("mixed", [("mixed", "the transport plan was “dead on arrival” in its current form", "Haddad", "Haddad", "say", "ccomp")]),
     ("mixed_scare", [("mixed", "the “temporary” closure of the library would end in the spring", "The mayor", "the mayor", "say", "ccomp")]),
+    # a date between the speaker and the cue leaves no preposition in the speaker's name
+    ("speaker_before_date", [("indirect", "the harbour bridge would reopen in May", "Mayor Elena Brandt", "Elena Brandt", "say", "ccomp")]),
     # one cue, one statement: the clause the parse finds and the same clause with its quoted end are one
     ("one_statement_per_cue", [("mixed", "the mayor’s late-night posts accusing the harbour board of hiding the accounts are "
                                          "“lies and smears.", "She", None, "say", "quote-fragment")]),
