@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score variant grouping against hand-labelled statement groups (eval/variants/polnear-groups.jsonl).
 
-Usage: python eval/score_variants.py GROUPS.jsonl [--split dev|heldout|all] [--quotes EXE] [--project DIR]
+Usage: python eval/score_variants.py GROUPS.jsonl [--split dev|heldout|all] [--quotes EXE] [--project DIR] [--texts DIR]
                                      [--data FILE ...] [--show N] [--save FILE | --preds FILE]
 
 The labels hold ids and character offsets only; the texts come from the PolNeAR conversion (--data,
@@ -54,6 +54,15 @@ def dice(a: str, b: str) -> float:
 
 def safe(doc_id: str) -> str:
     return re.sub(r"[^\w.-]+", "_", doc_id)
+
+
+def read_texts(folder: Path, doc_ids: set[str]) -> dict[str, str]:
+    """Articles kept as files, ``FOLDER/<doc_id>.txt`` (the news set of eval/variants/README.md)."""
+    texts = {d: (folder / f"{d}.txt").read_text(encoding="utf-8") for d in doc_ids if (folder / f"{d}.txt").exists()}
+    missing = doc_ids - texts.keys()
+    if missing:
+        sys.exit(f"articles not found in --texts: {sorted(missing)[:3]} ...")
+    return texts
 
 
 def load_labels(path: Path, split: str) -> list[dict]:
@@ -249,13 +258,15 @@ def main() -> None:
     ap.add_argument("--quotes", default=str(ROOT / ".venv" / "bin" / "quotes"))
     ap.add_argument("--project", type=Path, default=ROOT)
     ap.add_argument("--data", type=Path, nargs="+", default=DEFAULT_DATA)
+    ap.add_argument("--texts", type=Path, help="a folder of <doc_id>.txt files (instead of --data)")
     ap.add_argument("--show", type=int, default=0)
     ap.add_argument("--save", type=Path, help="write the export here (JSON) for --preds")
     ap.add_argument("--preds", type=Path, help="score a saved export instead of ingesting")
     a = ap.parse_args()
 
     labels = load_labels(a.groups, a.split)
-    texts = load_texts(a.data, {o["doc_id"] for o in labels})
+    doc_ids = {o["doc_id"] for o in labels}
+    texts = read_texts(a.texts, doc_ids) if a.texts else load_texts(a.data, doc_ids)
     if a.preds:
         saved = json.loads(a.preds.read_text())
         preds, differ = saved["preds"], {int(k): v for k, v in saved["speakers_differ"].items()}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Labelled pairs of stored occurrences with the variant decision's features (issue 14).
 
-Usage: python eval/variant_pairs.py GROUPS.jsonl DB OUT.jsonl [--data FILE ...]
+Usage: python eval/variant_pairs.py GROUPS.jsonl DB OUT.jsonl [--data FILE ... | --texts DIR]
 
 DB is a database into which the labelled articles were ingested as <doc_id>.txt (as
 eval/score_variants.py does); when DB does not exist, the articles are written to a temporary
@@ -35,11 +35,13 @@ def main() -> None:
     ap.add_argument("db", type=Path)
     ap.add_argument("out", type=Path)
     ap.add_argument("--data", type=Path, nargs="+", default=sv.DEFAULT_DATA)
+    ap.add_argument("--texts", type=Path, help="a folder of <doc_id>.txt files (instead of --data)")
     ap.add_argument("--quotes", default=str(sv.ROOT / ".venv" / "bin" / "quotes"))
     a = ap.parse_args()
 
     labels = sv.load_labels(a.groups, "all")
-    texts = sv.load_texts(a.data, {o["doc_id"] for o in labels})
+    doc_ids = {o["doc_id"] for o in labels}
+    texts = sv.read_texts(a.texts, doc_ids) if a.texts else sv.load_texts(a.data, doc_ids)
     if not a.db.exists():
         with tempfile.TemporaryDirectory() as tmp:
             for doc_id, text in texts.items():
