@@ -8,7 +8,11 @@ in text order, and gets back the article's ``Entity`` for it:
   (the matching itself is ``names.py``'s);
 - pronouns ("he", "they") resolve to the nearest compatible earlier speaker or named subject;
   definite descriptions ("the agency", "the official") to the nearest earlier speaker of the same
-  kind; unnamed sources ("a doctor interviewed in the SBU video") stay as written.
+  kind; a description of a person ("the leader of the Wagner Group", "the retired neurosurgeon",
+  "the Russian leader") to the earlier-mentioned person the article itself describes that way, by a
+  title before the name or an apposition after it ("Yevgeny Prigozhin, the leader of the Wagner
+  private military group, ..."); unnamed sources ("a doctor interviewed in the SBU video") stay as
+  written.
 
 Across articles, ``speakers.py`` then resolves these local entities to canonical speakers.
 
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 
 from . import names
 from .extract import close_name, speaker_words, trim
+from .lexicon import FUNCTION_WORDS, PERSON_SUFFIXES, ROLE_NOUNS, ROLE_SYNONYMS, TITLES
 from .syntax import Sentence, Word, span_of
 
 
@@ -34,6 +39,81 @@ class Entity:
     mentions: list[str] = field(default_factory=list)
     description: str | None = None
     acronyms: set[str] = field(default_factory=set)
+
+
+# title words that qualify a title and name no one alone ("Secretary of State", "Vice President")
+TITLE_QUALIFIERS = frozenset({"state", "national", "security", "foreign", "defence", "defense", "interior", "vice",
+                              "former", "incoming", "outgoing", "acting", "interim", "then", "elect", "senior",
+                              "deputy", "assistant", "executive", "house"})
+
+
+def _title_and_apposition(ws: list[Word], i: int, name: set[str]) -> tuple[set[str], set[str]]:
+    """Role nouns and all words of the title before the name whose last word is ``ws[i]``, and of an
+    apposition after it: read off the tags, word by word, not off the tree (a small parser hangs
+    titles and appositions in many ways)."""
+    heads: set[str] = set()
+    first = i
+    while first > 0 and _key(ws[first - 1].text) in name:
+        first -= 1
+    k = first - 1  # the title: nouns and adjectives right before the name
+    title: list[Word] = []
+    while k >= 0:
+        if ws[k].upos in ("NOUN", "PROPN", "ADJ") and ws[k].text.lower() not in FUNCTION_WORDS:
+            title.append(ws[k])
+        elif ws[k].text.lower() in ("of", "for") and k > 0 and ws[k - 1].upos in ("NOUN", "PROPN"):
+            title = []  # "Secretary of State": "State" completes the title, it is not one
+        else:
+            break
+        k -= 1
+    around = {_key(w.lemma) for w in ws[k + 1 : first]}
+    heads.update(_key(w.lemma) for w in title if w.upos in ("NOUN", "PROPN"))
+    k = i + 1  # an apposition: ", the leader of the Wagner private military group," (", Putin's spokesman,")
+    if k + 1 < len(ws) and ws[k].text == "," and ws[k + 1].upos in ("DET", "ADJ", "NOUN", "PROPN"):
+        k += 1
+        head = None
+        while k < len(ws) and k <= i + 12 and (ws[k].upos in ("DET", "ADJ", "NOUN", "PROPN", "ADP", "CCONJ")
+                                              or ws[k].text in ("’s", "'s")):
+            if ws[k].upos in ("ADJ", "NOUN", "PROPN"):
+                around.add(_key(ws[k].lemma))
+            if ws[k].upos == "NOUN" and head is None:
+                head = _key(ws[k].lemma)
+                heads.add(head)
+            k += 1
+    return heads, around
+
+
+def _titled_name(head: Word, conjuncts: list[Word], words: list[Word]) -> list[Word] | None:
+    """The name words of a speaker phrase that joins two titles of one person ("Former prosecutor
+    and New York City Mayor Rudy Giuliani", "GOP presidential contender and former neurosurgeon Ben
+    Carson"): the first title a singular common noun with no name of its own, the second without a
+    determiner of its own, the phrase ending in a name. None for two sources ("Trump and his
+    attorneys", "Yahoo News and former TV network anchor Katie Couric", "Khizr and Ghazala Khan")."""
+    if len(conjuncts) != 1 or head.upos != "NOUN" or not head.text.islower() or "Number=Plur" in head.feats:
+        return None
+    conj = conjuncts[0]
+    if conj.kids("det", "nmod:poss") or "Number=Plur" in conj.feats:
+        return None
+    tail = []
+    for w in reversed(words):
+        if w.upos != "PROPN" or not w.text[:1].isupper() or w.lemma.lower() in TITLES:
+            break
+        tail.insert(0, w)
+    if not tail or tail[0].start <= conj.start and conj.upos != "PROPN":
+        return None
+    return tail if len(tail) <= 4 else None
+
+
+def _key(word: str) -> str:
+    """A word as roles compare it: lower case, without dots ("U.S." is "us")."""
+    return word.lower().replace(".", "")
+
+
+def is_person_noun(lemma: str) -> bool:
+    """Whether a noun can name a person: a title or role word, or a noun with a person's ending."""
+    if lemma in TITLE_QUALIFIERS:
+        return False
+    return lemma in TITLES or lemma in ROLE_NOUNS or any(lemma in g for g in ROLE_SYNONYMS) \
+        or (len(lemma) > 4 and lemma.endswith(PERSON_SUFFIXES))
 
 
 def _mention_text(words: list[Word], text: str) -> str | None:
@@ -53,6 +133,7 @@ class ArticleSpeakers:
         self.history: list[tuple[int, Entity]] = []  # (position, entity) of every resolved mention
         self.acronyms = names.learn_acronyms(text)
         self._scanned = 0  # sentences already searched for named subjects
+        self._where: dict[str, list] | None = None
 
     # -- named mentions -------------------------------------------------------------------
     def named(self, mention: str, kind: str, description: str | None, pos: int) -> Entity:
@@ -140,6 +221,67 @@ class ArticleSpeakers:
                 return e
         return None
 
+    def described(self, head: Word, words: list[Word]) -> Entity | None:
+        """The person a definite description refers to: among the people mentioned before it, one
+        the article describes with the description's head noun (``roles``), or with a synonym of it
+        and one of its modifiers too ("the Russian leader": "Russian President Vladimir Putin"); the
+        one sharing most modifiers with it, then the nearest. None when nobody is described so: an
+        unnamed source stays one."""
+        noun = head.lemma.lower()
+        if not is_person_noun(noun):
+            return None  # "the poll", "the email", "the state": not a person
+        self._add_subject_mentions(head.start)
+        synonyms = set().union(*(group for group in ROLE_SYNONYMS if noun in group)) - {noun}
+        modifiers = {_key(w.lemma) for w in words if w is not head and w.upos in ("ADJ", "NOUN", "PROPN")}
+        # proper modifiers ("Democratic", "Russian", "Wagner") must mostly be the person's own words
+        proper = {_key(w.lemma) for w in words if w is not head and w.text[:1].isupper() and w.upos != "DET"}
+        last_seen = {}
+        for p, e in self.history:
+            if p < head.start and e.kind == "person":
+                last_seen[e] = max(p, last_seen.get(e, -1))
+        best = None
+        for e, p in last_seen.items():
+            heads, around = self.roles(e)
+            shared = len(modifiers & around)
+            if proper and 2 * len(proper & around) < len(proper):
+                continue
+            if noun in heads:
+                score = 2 + shared
+            elif synonyms & heads and modifiers and modifiers <= around:
+                # only a synonym: every modifier must fit ("the Russian leader" is "Russian President
+                # Vladimir Putin"; "the leader of the Russian mercenary company" is not)
+                score = 1 + shared
+            else:
+                continue
+            if best is None or (score, p) > best[0]:
+                best = ((score, p), e)
+        return best[1] if best else None
+
+    def roles(self, e: Entity) -> tuple[set[str], set[str]]:
+        """What the article calls a person besides the name: the nouns of the title before any
+        mention of it ("GOP presidential contender and former neurosurgeon Ben Carson": contender,
+        neurosurgeon) and of an apposition after it ("Prigozhin, the leader of the Wagner group,":
+        leader), with the words of the speaker phrases it was credited by; and every word of those
+        (``_key``), for the modifiers."""
+        name = {_key(t) for t in re.findall(r"[\w’'.-]+", e.name)}
+        heads: set[str] = set()
+        around: set[str] = set()
+        for m in e.mentions:
+            extra = [_key(t) for t in re.findall(r"[\w’'.-]+", m) if _key(t) not in name]
+            around.update(extra)
+            heads.update(t for t in extra if t not in FUNCTION_WORDS)
+        if self._where is None:  # word -> (sentence, index) of each proper noun, made once per article
+            self._where = {}
+            for sent in self.sentences:
+                for i, w in enumerate(sent.words):
+                    if w.upos == "PROPN":
+                        self._where.setdefault(w.text, []).append((sent, i))
+        surname = e.name.split()[-1] if e.name.split() else ""
+        for sent, i in self._where.get(surname, ()):
+            for found, into in zip(_title_and_apposition(sent.words, i, name), (heads, around)):
+                into.update(found)
+        return heads, around
+
     def _add_subject_mentions(self, pos: int) -> None:
         """Named subjects of earlier sentences are antecedents too, even when they said nothing."""
         seen = {p for p, _ in self.history}
@@ -178,7 +320,11 @@ class ArticleSpeakers:
             upos, head_lemma = "PROPN", named[-1].lemma
         kind = names.kind_of(mention, head_upos=upos, head_lemma=head_lemma, determiner=det)
         ids = {w.id for w in words}
-        if kind != "pronoun" and any(c.id in ids and c.kids("cc") for c in head.kids("conj")):
+        conjuncts = [c for c in head.kids("conj") if c.id in ids and c.kids("cc")]
+        if kind != "pronoun" and conjuncts:
+            name = _titled_name(head, conjuncts, words)
+            if name is not None:  # "lobbyist and GOP strategist Charlie Black": one person, two titles
+                return mention, self.named(_mention_text(name, self.text), "person", description, head.start)
             kind = "group"  # "Ukraine and its allies", "the White House and the Pentagon": several sources speaking as one
         if head.upos == "PRON" or kind == "pronoun":
             want = {"person": "person", "organisation": "organisation"}.get(names.PRONOUNS.get(head.lemma, "any"), "any")
@@ -192,6 +338,12 @@ class ArticleSpeakers:
         if det in ("the", "this", "that") and head.upos in ("NOUN", "ADJ", "X") and lowercase:
             want = "organisation" if kind == "organisation" else "role"
             ent = self.antecedent(want, head.start, head.lemma)
+            if ent is not None:
+                self.history.append((head.start, ent))
+                return mention, ent
+        if det == "the" and head.upos == "NOUN" and head.text.islower() and kind == "anonymous" \
+                and "Number=Plur" not in head.feats:
+            ent = self.described(head, words)
             if ent is not None:
                 self.history.append((head.start, ent))
                 return mention, ent

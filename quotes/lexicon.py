@@ -104,9 +104,26 @@ ROLE_NOUNS = frozenset(
     commanders researcher researchers scientist scientists economist economists investigator
     investigators prosecutor prosecutors lawyer lawyers attorney attorneys activist activists
     worker workers employee employees executive executives leader leaders critic critics
-    supporter supporters voter voters man woman men women prisoner prisoner captive
+    supporter supporters voter voters man woman men women prisoner prisoner captive host anchor
     """.split()
 )
+
+# Role nouns one person may be described by in one article ("Wagner chief Yevgeny Prigozhin" ...
+# "the Wagner leader"; "Kremlin spokesperson Dmitry Peskov" ... "the Kremlin spokesman"). A
+# description whose head is only a synonym of the person's role must also share a modifier with it
+# ("the Russian leader" for "Russian President Vladimir Putin").
+ROLE_SYNONYMS = (
+    frozenset({"leader", "chief", "head", "boss", "chairman", "chairwoman", "chair", "president"}),
+    frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeople", "representative"}),
+    frozenset({"candidate", "contender", "nominee", "hopeful"}),
+    frozenset({"minister", "secretary"}),
+    frozenset({"lawyer", "attorney", "counsel"}),
+)
+
+# Endings of English nouns for people (governor, actress, neurosurgeon, businessman, analyst,
+# historian, nominee, candidate): with TITLES, ROLE_NOUNS and ROLE_SYNONYMS they say whether a
+# description ("the retired neurosurgeon") can name a person, and not a thing ("the poll", "the email").
+PERSON_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "eon", "ess", "ee", "ate", "ive", "ard")
 
 PRONOUNS = {
     "he": "person", "him": "person", "she": "person", "her": "person",

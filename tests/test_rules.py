@@ -138,6 +138,19 @@ STATEMENTS = [
     # ... and a mixed quotation's statement runs to the end of its clause, past the closing mark
     ("one_statement_per_cue_tail", [("mixed", "red tape has run amok in the port authority, and “we are going to get rid of” "
                                               "it if he is elected", "Haddad", "Haddad", "say", "quote-fragment")]),
+    # a description is the person the article describes that way (an apposition, a title; a synonym
+    # with a modifier in common), not the nearest person; described so by nobody, it stays unnamed
+    ("description_apposition", [("indirect", "his men would turn back", "Yevgeny Prigozhin", "Yevgeny Prigozhin", "say", "ccomp"),
+                                ("indirect", "no blood had been spilt", "The Wagner leader", "Yevgeny Prigozhin", "say", "ccomp")]),
+    ("description_title", [("indirect", "the ferry would run again on Monday", "Harbour chief Elena Brandt", "Elena Brandt", "say", "ccomp"),
+                           ("indirect", "the budget was short", "Council member Jonas Weil", "Jonas Weil", "say", "ccomp"),
+                           ("indirect", "the repairs would take a week", "The harbour boss", "Elena Brandt", "say", "ccomp")]),
+    # two titles of one person joined by "and" are one person, not a group of sources
+    ("titles_joined", [("indirect", "the ferry contract was a mistake", "Former prosecutor and harbour commissioner Jonas Weil",
+                        "Jonas Weil", "say", "ccomp"),
+                       ("indirect", "they would appeal", "Weil", "Jonas Weil", "say", "ccomp")]),
+    ("description_unnamed", [("indirect", "the bridge was safe", "Mayor Elena Brandt", "Elena Brandt", "say", "ccomp"),
+                             ("indirect", "the cracks were growing", "The engineer", "the engineer", "say", "ccomp")]),
     ("describe", [("mixed", ..., "Chief Dana Mercer", "Dana Mercer", "describe", "describe")]),
     ("single_fragment", [("mixed", "the “reckless” decision to close the ferry", "Brandt", "Brandt", "blast", "learned")]),
     xfail("quote_fragments", [("mixed", "the delay “unacceptable,” “embarrassing” and “entirely avoidable.", "Brandt", "Brandt", "call", "describe")],
