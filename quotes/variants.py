@@ -249,19 +249,21 @@ def clears_rules(a: str, b: str, sem: float, lex: float, relation: str, common: 
     return lex >= lex_min or sem >= sem_min
 
 
-def is_variant(a: str, b: str, sem: float, lex: float, relation: str, *, common: frozenset = frozenset(),
+def pair_score(a: str, b: str, sem: float, lex: float, relation: str, *, common: frozenset = frozenset(),
                weights: WordWeights | None = None) -> float:
-    """How strongly two occurrences in different articles are one statement: 0 when they are not,
-    else the pair's link strength (the learned model's probability, at least its threshold).
+    """How strongly two occurrences in different articles are one statement: at least the pair
+    model's threshold when they are (``is_variant``), else the learned probability that they are
+    (below the threshold), and 0 when a guard rules it out.
 
     Near-verbatim texts (lexical >= ``VERBATIM``) are one statement whoever is credited (a
-    conflicting attribution surfaces that way). Below that, short texts (under ``MIN_WORDS`` words)
-    and texts asserting different figures ("hundreds" against "a thousand" killed) never link.
-    Every other pair links when the learned pair decision (``pair_model`` over ``pair_features``)
-    clears its threshold, or when the named rules (``clears_rules``) do: the model, fitted on 51
-    positive pairs, adds the paraphrases the thresholds missed (held-out pair recall 0.20 -> 0.36,
-    precision 0.63 -> 0.75, docs/variants.md), while the rules keep what so few examples cannot
-    teach it (shared names, figures, conflicting attributions)."""
+    conflicting attribution surfaces that way): 1 + lexical/100. Below that, short texts (under
+    ``MIN_WORDS`` words) and texts asserting different figures ("hundreds" against "a thousand"
+    killed) score 0. Every other pair scores the learned pair decision's probability
+    (``pair_model`` over ``pair_features``), raised to the threshold when the named rules
+    (``clears_rules``) link it: the model, fitted on 51 positive pairs, adds the paraphrases the
+    thresholds missed (held-out pair recall 0.20 -> 0.36, precision 0.63 -> 0.75, docs/variants.md),
+    while the rules keep what so few examples cannot teach it (shared names, figures, conflicting
+    attributions)."""
     n_words = min(len(words(a)), len(words(b)))
     if lex >= VERBATIM:
         return 1.0 + lex / 100 if n_words >= MIN_WORDS or lex >= 99.0 else 0.0
@@ -272,9 +274,17 @@ def is_variant(a: str, b: str, sem: float, lex: float, relation: str, *, common:
         return 0.0
     p = float(link_probability(pair_features(a, b, sem, lex, relation, common, weights)))
     threshold = pair_model()["threshold"]
-    if p >= threshold:
-        return p
-    return threshold if clears_rules(a, b, sem, lex, relation, common) else 0.0
+    if p < threshold and clears_rules(a, b, sem, lex, relation, common):
+        return threshold
+    return p
+
+
+def is_variant(a: str, b: str, sem: float, lex: float, relation: str, *, common: frozenset = frozenset(),
+               weights: WordWeights | None = None) -> float:
+    """The link strength of two occurrences that are one statement (``pair_score`` at or above the
+    pair model's threshold), 0 when they are not."""
+    score = pair_score(a, b, sem, lex, relation, common=common, weights=weights)
+    return score if score >= pair_model()["threshold"] else 0.0
 
 
 def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids: list[int] | None = None) -> None:
@@ -283,9 +293,14 @@ def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids
 
     A quote joins a group only when it is a variant of most of the group's members (more than
     ``MIN_LINKAGE`` of those in other articles), not merely of one of them: single-link grouping lets
-    statements chain (deployment -> front-line role -> troop numbers) into one group. When a quote
-    links to several groups that also link to each other the same way, they become one group (the
-    direct and the reported versions of one statement, first grouped apart).
+    statements chain (deployment -> front-line role -> troop numbers) into one group. Exactly half
+    is enough when the mean pair score over all the members (``pair_score``, the probability for the
+    pairs that do not link) still clears the link threshold: in a group of two, one link and a near
+    miss (a third outlet's version of the executions of the wounded: 0.59 with one member, 0.38 with
+    the other). When a quote links to several groups that also link to each other the same way, they
+    become one group (the direct and the reported versions of one statement, first grouped apart).
+    An article crediting one group's statement to two named speakers leaves only one of them in it
+    (``_one_speaker_per_article``).
 
     The quotes compared are candidates from two indexes, never a scan of the database: the
     ``NEIGHBOURS`` nearest by meaning (the HNSW index of ``neighbours.py``; ``exact=True`` searches
@@ -336,20 +351,30 @@ def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids
     group_of = {o.id: o.variant_id for o in others}  # kept current as groups form and merge
     index = {o.id: k for k, o in enumerate(others)}
     touched = set()
+    strength_of: dict[int, float] = {}  # a new quote's strongest link into the group it joined
+
+    threshold = pair_model()["threshold"]
+
+    def scored_pair(a, b, sem: float, lex: float) -> float:
+        relation = speaker_relation(a.speaker_id, b.speaker_id, kinds)
+        return pair_score(a.text, b.text, sem, lex, relation, common=common, weights=weights)
 
     def linked(a, b, sem: float, lex: float) -> float:
-        relation = speaker_relation(a.speaker_id, b.speaker_id, kinds)
-        return is_variant(a.text, b.text, sem, lex, relation, common=common, weights=weights)
+        score = scored_pair(a, b, sem, lex)
+        return score if score >= threshold else 0.0
 
     def members(cluster) -> list:
         kind, key = cluster
         return [others[index[key]]] if kind == "quote" else [o for o in others if group_of[o.id] == key]
 
     for i, q in enumerate(new):
-        hits = {}  # candidate id -> link strength
+        hits = {}  # candidate id -> link strength, for the candidates it links to
+        scores = {}  # candidate id -> pair score (at most 1), for every candidate above a floor
         for k in np.flatnonzero((lexs[i] >= floor_lex) | (sims[i] >= floor_sem)):
             o, sem, lex = others[k], float(sims[i, k]), float(lexs[i, k])
-            strength = linked(q, o, sem, lex)
+            score = scored_pair(q, o, sem, lex)
+            scores[o.id] = min(score, 1.0)
+            strength = score if score >= threshold else 0.0
             if strength:
                 hits[o.id] = strength
             elif speaker_relation(q.speaker_id, o.speaker_id, kinds) == "different":
@@ -364,7 +389,10 @@ def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids
         for c in clusters:
             ms = members(c)
             share = sum(m.id in hits for m in ms) / len(ms)
-            if share > MIN_LINKAGE:
+            # more than half linked; or exactly half, the others close enough that the mean score
+            # of all members clears the threshold (a group of two: one link and a near one)
+            mean = sum(scores.get(m.id, 0.0) for m in ms) / len(ms)
+            if share > MIN_LINKAGE or (share >= MIN_LINKAGE and mean >= threshold):
                 best = max(hits[m.id] for m in ms if m.id in hits)
                 scored.append((share, best, -min(m.id for m in ms), c))
         if not scored:
@@ -381,15 +409,51 @@ def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids
                 if c[0] == "group":
                     touched.add(c[1])
         q.variant_id = target.id
+        strength_of[q.id] = min(scored[0][1], 1.0)
         touched.add(target.id)
+    _one_speaker_per_article(s, new, others, group_of, touched, kinds, strength_of)
     s.flush()
     for gid in sorted(touched):
         refresh_group(s, s.get(VariantGroup, gid))
 
 
+def _one_speaker_per_article(s: Session, new: list, others: list, group_of: dict, touched: set, kinds: dict,
+                             strength_of: dict) -> None:
+    """An article that credits one statement to two named speakers tells two statements apart: one
+    speaker's, and another's confirming or repeating it ("Zelensky said ... South Korea's
+    intelligence service confirmed ..."). Where a group holds quotes of one article credited to two
+    named speakers, those of the speaker the group's other articles credit most stay members; the
+    others leave the group and are linked to it as related statements. (Different outlets crediting
+    one statement to different speakers, each its own, is the conflict a group flags: not this.)"""
+    from collections import Counter
+
+    for gid in sorted(touched):
+        members = [(q.id, q.article_id, q.speaker_id) for q in new if q.variant_id == gid]
+        members += [(o.id, o.article_id, o.speaker_id) for o in others if group_of.get(o.id) == gid]
+        by_article: dict[int, list] = {}
+        for m in members:
+            if m[2] is not None and kinds.get(m[2]) != "anonymous":
+                by_article.setdefault(m[1], []).append(m)
+        for article, ms in sorted(by_article.items()):
+            named = {sp for _, _, sp in ms}
+            if len(named) < 2:
+                continue
+            credited = Counter(sp for _, a, sp in members if a != article)
+            keep = max(sorted(named), key=lambda sp: (credited[sp], -min(i for i, _, x in ms if x == sp)))
+            kept = min(i for i, _, sp in ms if sp == keep)
+            leave = [i for i, _, sp in ms if sp != keep]
+            s.execute(update(Quote).where(Quote.id.in_(leave)).values(variant_id=None)
+                      .execution_options(synchronize_session="evaluate"))
+            for i in leave:
+                group_of[i] = None
+                s.merge(RelatedQuote(quote_id=i, other_id=kept, strength=round(strength_of.get(i, 1.0), 4)))
+
+
 def _links_most(ms: list, tm: list, linked, matrix: np.ndarray, index: dict, floor_lex: float, floor_sem: float) -> bool:
-    """Whether more than ``MIN_LINKAGE`` of the cross-article pairs of two clusters are variants,
-    judged on at most ``MERGE_SAMPLE`` members of each, evenly spread."""
+    """Whether the cross-article pairs of two clusters are mostly variants: the link strengths of
+    the pairs that link, summed, exceed ``MIN_LINKAGE`` of the number of pairs (a pair linked at
+    the threshold counts about half, a verbatim one up to two: merging two groups asks for more than
+    a quote joining one), judged on at most ``MERGE_SAMPLE`` members of each, evenly spread."""
     ms, tm = _spread(ms, MERGE_SAMPLE), _spread(tm, MERGE_SAMPLE)
     pair_sims = matrix[[index[a.id] for a in ms]] @ matrix[[index[b.id] for b in tm]].T
     pair_lexs = lexical_matrix([a.text for a in ms], [b.text for b in tm])

@@ -115,9 +115,22 @@ def test_sbu_documents_account_groups_across_three_outlets(seeds_db):
     assert {s for _, _, s in g} == {"Security Service of Ukraine"}
 
 
+def test_executions_of_the_wounded_group_across_three_outlets(seeds_db):
+    g = group_with(seeds_db, "kill their wounded")
+    texts = " | ".join(t for t, _, _ in g)
+    assert "executing wounded comrades" in texts and "execute their wounded" in texts, texts
+    assert len({a for _, a, _ in g}) == 3 and {s for _, _, s in g} == {"Volodymyr Zelenskyy"}
+    assert "captured" not in texts.replace("being captured", ""), texts  # not the capture itself
+
+
 def test_intelligence_service_confirmation_is_related_not_merged(seeds_db):
     con = sqlite3.connect(seeds_db)
     (telegram,) = {g for (g,) in con.execute("select variant_id from quotes where text like 'Our soldiers have%'")}
+    # the article that has the service confirm it also quotes Zelensky: the service's words are
+    # its own statement, however alike ("Ukraine has captured 2 North Korean soldiers")
+    credited = {n for (n,) in con.execute("select s.name from quotes q join speakers s on s.id = q.speaker_id "
+                                          "where q.variant_id = ?", (telegram,))}
+    assert credited == {"Volodymyr Zelenskyy"}, credited
     confirmation = con.execute("select q.id, q.variant_id, s.name from quotes q join speakers s on s.id = q.speaker_id "
                                "where q.text like '%confirmed that the Ukrainian military captured%'").fetchall()
     assert confirmation and all("Intelligence" in name for _, _, name in confirmation), confirmation
