@@ -11,8 +11,10 @@ in text order, and gets back the article's ``Entity`` for it:
   kind; a description of a person ("the leader of the Wagner Group", "the retired neurosurgeon",
   "the Russian leader") to the earlier-mentioned person the article itself describes that way, by a
   title before the name or an apposition after it ("Yevgeny Prigozhin, the leader of the Wagner
-  private military group, ..."); unnamed sources ("a doctor interviewed in the SBU video") stay as
-  written.
+  private military group, ..."); a description set off after a name is that person ("In a
+  statement, Brian Fallon, a spokesman for the Clinton campaign, said", however the parser hung
+  the name), as are two titles joined before one name ("lobbyist and GOP strategist Charlie
+  Black"); unnamed sources ("a doctor interviewed in the SBU video") stay as written.
 
 Across articles, ``speakers.py`` then resolves these local entities to canonical speakers.
 
@@ -80,6 +82,34 @@ def _title_and_apposition(ws: list[Word], i: int, name: set[str]) -> tuple[set[s
                 heads.add(head)
             k += 1
     return heads, around
+
+
+def _name_before(words: list[Word]) -> list[Word] | None:
+    """The person's name an indefinite description is set off from by a comma ("In a statement, Brian
+    Fallon, a spokesman for the Clinton campaign, said"; "..., wrote Tom Goldstein, publisher of
+    SCOTUSblog"): two to four capitalised proper nouns right before the comma, opening the sentence
+    or a clause, or after the reporting verb. Not a name governed by a preposition ("according to
+    Trump, the media"; "uncovered by Fox News, a veteran diplomat"), nor a date ("on Sunday, ...")."""
+    from .lexicon import REPORTING_VERBS
+
+    head = next((w for w in words if w.upos in ("NOUN", "PROPN")), None)
+    if head is None or not is_person_noun(head.lemma.lower()):
+        return None
+    ws = words[0].sent.words
+    k = words[0].id - 2  # the comma before the description
+    if k < 1 or ws[k].text != ",":
+        return None
+    name = []
+    j = k - 1
+    while j >= 0 and ws[j].upos == "PROPN" and ws[j].text[:1].isupper() and ws[j].lemma.lower() not in TITLES:
+        name.insert(0, ws[j])
+        j -= 1
+    if not 2 <= len(name) <= 4:
+        return None
+    if j >= 0 and not (ws[j].text in (",", ";", "—", "–") or ws[j].upos == "CCONJ"
+                       or (ws[j].upos == "VERB" and ws[j].lemma in REPORTING_VERBS)):
+        return None
+    return name
 
 
 def _titled_name(head: Word, conjuncts: list[Word], words: list[Word]) -> list[Word] | None:
@@ -347,6 +377,12 @@ class ArticleSpeakers:
             if ent is not None:
                 self.history.append((head.start, ent))
                 return mention, ent
+        if kind == "anonymous" and det in (None, "a", "an"):
+            name = _name_before(words)
+            if name is not None:  # "Brian Fallon, a spokesman for the Clinton campaign, said": the parser
+                # hung the name elsewhere and made the description the subject
+                written = _mention_text(name + words, self.text)
+                return written, self.named(_mention_text(name, self.text), "person", mention, head.start)
         if kind in ("anonymous",):
             ent = self._new(mention[0].lower() + mention[1:] if not names.is_acronym(mention.split()[0]) else mention, "anonymous")
             ent.mentions.append(mention)

@@ -149,6 +149,13 @@ STATEMENTS = [
     ("titles_joined", [("indirect", "the ferry contract was a mistake", "Former prosecutor and harbour commissioner Jonas Weil",
                         "Jonas Weil", "say", "ccomp"),
                        ("indirect", "they would appeal", "Weil", "Jonas Weil", "say", "ccomp")]),
+    # a name set off before an indefinite description is the speaker, however the parser hung it; a name
+    # governed by a preposition is not ("Speaking to Omar Haddad, a local engineer said")
+    ("name_before_description", [("indirect", "the ferry would resume on Monday", "Elena Brandt", "Elena Brandt", "say", "ccomp"),
+                                 ("indirect", "the pier was unsafe", "a local engineer", "a local engineer", "say", "ccomp")]),
+    ("misparse_name_appos_elsewhere", [("indirect", "the ferry would resume on Monday",
+                                        "Elena Brandt, a spokeswoman for the harbour board", "Elena Brandt", "say", "ccomp"),
+                                       ("indirect", "the pier was unsafe", "a local engineer", "a local engineer", "say", "ccomp")]),
     ("description_unnamed", [("indirect", "the bridge was safe", "Mayor Elena Brandt", "Elena Brandt", "say", "ccomp"),
                              ("indirect", "the cracks were growing", "The engineer", "the engineer", "say", "ccomp")]),
     ("describe", [("mixed", ..., "Chief Dana Mercer", "Dana Mercer", "describe", "describe")]),
