@@ -85,11 +85,13 @@ def _title_and_apposition(ws: list[Word], i: int, name: set[str]) -> tuple[set[s
 
 
 def _name_before(words: list[Word]) -> list[Word] | None:
-    """The person's name an indefinite description is set off from by a comma ("In a statement, Brian
+    """The person's name a description is set off from by a comma ("In a statement, Brian
     Fallon, a spokesman for the Clinton campaign, said"; "..., wrote Tom Goldstein, publisher of
     SCOTUSblog"): two to four capitalised proper nouns right before the comma, opening the sentence
     or a clause, or after the reporting verb. Not a name governed by a preposition ("according to
-    Trump, the media"; "uncovered by Fox News, a veteran diplomat"), nor a date ("on Sunday, ...")."""
+    Trump, the media"; "uncovered by Fox News, a veteran diplomat"), nor the last of a list ("with
+    hosts Joe Scarborough and Mika Brzezinski, the Democratic presidential candidate stated"), nor a
+    date ("on Sunday, ...")."""
     from .lexicon import REPORTING_VERBS
 
     head = next((w for w in words if w.upos in ("NOUN", "PROPN")), None)
@@ -106,8 +108,7 @@ def _name_before(words: list[Word]) -> list[Word] | None:
         j -= 1
     if not 2 <= len(name) <= 4:
         return None
-    if j >= 0 and not (ws[j].text in (",", ";", "—", "–") or ws[j].upos == "CCONJ"
-                       or (ws[j].upos == "VERB" and ws[j].lemma in REPORTING_VERBS)):
+    if j >= 0 and not (ws[j].text in (",", ";", "—", "–") or (ws[j].upos == "VERB" and ws[j].lemma in REPORTING_VERBS)):
         return None
     return name
 
@@ -377,7 +378,7 @@ class ArticleSpeakers:
             if ent is not None:
                 self.history.append((head.start, ent))
                 return mention, ent
-        if kind == "anonymous" and det in (None, "a", "an"):
+        if kind == "anonymous" and det in (None, "a", "an", "the"):
             name = _name_before(words)
             if name is not None:  # "Brian Fallon, a spokesman for the Clinton campaign, said": the parser
                 # hung the name elsewhere and made the description the subject
