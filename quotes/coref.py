@@ -28,7 +28,15 @@ from dataclasses import dataclass, field
 
 from . import names
 from .extract import close_name, speaker_words, trim
-from .lexicon import FUNCTION_WORDS, PERSON_SUFFIXES, ROLE_NOUNS, ROLE_SYNONYMS, TITLES
+from .lexicon import (
+    FUNCTION_WORDS,
+    PERSON_SUFFIXES,
+    REPORTING_VERBS,
+    ROLE_NOUNS,
+    ROLE_SYNONYMS,
+    TITLE_QUALIFIERS,
+    TITLES,
+)
 from .syntax import Sentence, Word, span_of
 
 
@@ -41,12 +49,6 @@ class Entity:
     mentions: list[str] = field(default_factory=list)
     description: str | None = None
     acronyms: set[str] = field(default_factory=set)
-
-
-# title words that qualify a title and name no one alone ("Secretary of State", "Vice President")
-TITLE_QUALIFIERS = frozenset({"state", "national", "security", "foreign", "defence", "defense", "interior", "vice",
-                              "former", "incoming", "outgoing", "acting", "interim", "then", "elect", "senior",
-                              "deputy", "assistant", "executive", "house"})
 
 
 def _title_and_apposition(ws: list[Word], i: int, name: set[str]) -> tuple[set[str], set[str]]:
@@ -92,8 +94,6 @@ def _name_before(words: list[Word]) -> list[Word] | None:
     Trump, the media"; "uncovered by Fox News, a veteran diplomat"), nor the last of a list ("with
     hosts Joe Scarborough and Mika Brzezinski, the Democratic presidential candidate stated"), nor a
     date ("on Sunday, ...")."""
-    from .lexicon import REPORTING_VERBS
-
     head = next((w for w in words if w.upos in ("NOUN", "PROPN")), None)
     if head is None or not is_person_noun(head.lemma.lower()):
         return None
@@ -129,8 +129,8 @@ def _titled_name(head: Word, conjuncts: list[Word], words: list[Word]) -> list[W
         if w.upos != "PROPN" or not w.text[:1].isupper() or w.lemma.lower() in TITLES:
             break
         tail.insert(0, w)
-    if not tail or tail[0].start <= conj.start and conj.upos != "PROPN":
-        return None
+    if not tail or (tail[0].start <= conj.start and conj.upos != "PROPN"):
+        return None  # the name must stand in the second title's phrase
     return tail if len(tail) <= 4 else None
 
 

@@ -120,6 +120,12 @@ ROLE_SYNONYMS = (
     frozenset({"lawyer", "attorney", "counsel"}),
 )
 
+# Title words that qualify a title and name no one alone ("Secretary of State", "Vice President"):
+# a description headed by one ("the state") is not a person's.
+TITLE_QUALIFIERS = frozenset({"state", "national", "security", "foreign", "defence", "defense", "interior", "vice",
+                              "former", "incoming", "outgoing", "acting", "interim", "then", "elect", "senior",
+                              "deputy", "assistant", "executive", "house"})
+
 # Endings of English nouns for people (governor, actress, neurosurgeon, businessman, analyst,
 # historian, nominee, candidate): with TITLES, ROLE_NOUNS and ROLE_SYNONYMS they say whether a
 # description ("the retired neurosurgeon") can name a person, and not a thing ("the poll", "the email").

@@ -374,9 +374,8 @@ def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids
             o, sem, lex = others[k], float(sims[i, k]), float(lexs[i, k])
             score = scored_pair(q, o, sem, lex)
             scores[o.id] = min(score, 1.0)
-            strength = score if score >= threshold else 0.0
-            if strength:
-                hits[o.id] = strength
+            if score >= threshold:
+                hits[o.id] = score
             elif speaker_relation(q.speaker_id, o.speaker_id, kinds) == "different":
                 # another speaker's: related when it would be one statement had one speaker said both
                 related = is_variant(q.text, o.text, sem, lex, "unknown", common=common, weights=weights)
