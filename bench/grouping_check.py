@@ -24,8 +24,8 @@ from pathlib import Path
 def regroup(path: Path, **kwargs) -> tuple[set[frozenset], float]:
     from sqlalchemy import text
 
-    from quotes import variants
     from quotes.db import Database
+    from quotes.grouping import groups
 
     db = Database(f"sqlite:///{path}")  # migrated to this code's schema first
     with db.session() as s:
@@ -37,19 +37,19 @@ def regroup(path: Path, **kwargs) -> tuple[set[frozenset], float]:
     t0 = time.perf_counter()
     for article_id in articles:
         with db.session() as s:
-            variants.group_article(s, article_id, **kwargs)
+            groups.group_article(s, article_id, **kwargs)
     seconds = time.perf_counter() - t0
     db.close()
-    groups: dict = {}
+    members: dict = {}
     for gid, qid in sqlite3.connect(path).execute("SELECT variant_id, id FROM quotes WHERE variant_id IS NOT NULL"):
-        groups.setdefault(gid, set()).add(qid)
-    return {frozenset(g) for g in groups.values()}, seconds
+        members.setdefault(gid, set()).add(qid)
+    return {frozenset(g) for g in members.values()}, seconds
 
 
 def main() -> None:
     if len(sys.argv) != 2:
         sys.exit(__doc__)
-    from quotes import variants
+    from quotes.grouping import groups, terms
 
     source = Path(sys.argv[1])
     with tempfile.TemporaryDirectory() as tmp:
@@ -57,7 +57,7 @@ def main() -> None:
         shutil.copy(source, indexed_db)
         shutil.copy(source, everything_db)
         indexed, t_indexed = regroup(indexed_db)
-        variants.NEIGHBOURS = variants.LEXICAL_CANDIDATES = 10**9
+        groups.NEIGHBOURS = terms.LEXICAL_CANDIDATES = 10**9
         everything, t_everything = regroup(everything_db, exact=True)
         con = sqlite3.connect(indexed_db)
         print(f"by index: {len(indexed)} groups of {sum(map(len, indexed))} quotes in {t_indexed:.1f} s; "

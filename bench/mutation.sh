@@ -1,11 +1,11 @@
 #!/bin/sh
-# Mutation testing of the extraction rules (quotes/extract.py, attribute.py, quotetype.py) with
+# Mutation testing of the extraction rules (quotes/extraction/rules.py, phrases.py, quotations.py, attribute.py, quotetype.py) with
 # mutmut 3 against the parser-free rule tests (tests/test_rules.py on stored CoNLL-U fixtures, and
 # tests/test_speakers.py). Configuration: the [mutmut] section of setup.cfg. Not run in CI.
 #
 #   .venv/bin/pip install 'mutmut>=3,<4'
 #   sh bench/mutation.sh                      # all ~2,900 mutants, niced, one child process
-#   sh bench/mutation.sh 'quotes.attribute.x_cue_for_quote__mutmut_*'    # only these (names or globs)
+#   sh bench/mutation.sh 'quotes.extraction.quotations.x_cue_for_quote__mutmut_*'    # only these (names or globs)
 #   sh bench/mutation.sh $(.venv/bin/mutmut results | awk -F: '/: survived$/ {gsub(/ /,"",$1); print $1}')
 #                                             # re-run today's survivors, after adding tests
 #

@@ -78,8 +78,8 @@ def query_articles(work: Path, n: int) -> list:
     cache = work / f"articles-{n}.pkl"
     if cache.exists():
         return pickle.loads(cache.read_bytes())
-    from quotes.analyse import Analysed
     from quotes.clean import clean_article
+    from quotes.extraction.analyse import Analysed
     from quotes.read import RawArticle
     from quotes.workers import analyse_batch
 
@@ -101,7 +101,7 @@ def grow(db, texts: list[str], vectors: np.ndarray, start: int, stop: int, rng: 
     speakers, vectors, variant groups and term counts, in bulk through the real schema."""
     from sqlalchemy import text as sql
 
-    from quotes.variants import TOTAL, terms_of
+    from quotes.grouping.terms import TOTAL, terms_of
 
     chunk = 50_000
     for lo in range(start, stop, chunk):
@@ -166,17 +166,16 @@ def time_articles(db, articles: list, *, warm: bool = True) -> dict:
     article's vectors under new keys, as ingest adds them."""
     if warm:
         time_articles(db, articles, warm=False)
-    from sqlalchemy.orm import Session
-
-    from quotes import neighbours
+    from quotes.db import QuotesSession
+    from quotes.grouping import neighbours
+    from quotes.grouping.groups import group_article
     from quotes.store import Overrides, store_article
-    from quotes.variants import group_article
 
     store_s, group_s, add_s = [], [], []
     for raw, analysed in articles:
         with db.engine.connect() as conn:
             trans = conn.begin()
-            s = Session(bind=conn)
+            s = QuotesSession(bind=conn)
             t0 = time.perf_counter()
             article_id = store_article(s, raw, analysed, Overrides(), parser_version="bench")
             t1 = time.perf_counter()
@@ -219,8 +218,8 @@ def open_or_build(work: Path, size: int, texts: list[str], vectors: np.ndarray, 
     """The database of ``size`` synthetic quotes (built, or reused with ``--keep``), its vector index open."""
     from sqlalchemy import text as sql
 
-    from quotes import neighbours
     from quotes.db import Database
+    from quotes.grouping import neighbours
 
     path = work / f"scale-{size}.db"
     info = {"quotes": size}

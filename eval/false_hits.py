@@ -15,7 +15,7 @@ one, best first, per article). Each unmatched prediction is then one of:
 - ``no gold``: no gold span overlaps it (unannotated speech, non-speech verbs, titles).
 
 Missed indirect gold attributions are split by whether their cue is a reporting verb of
-``quotes.lexicon`` (a crude test on the cue's last word): PolNeAR annotates beliefs, plans, polls
+``quotes.extraction.lexicon`` (a crude test on the cue's last word): PolNeAR annotates beliefs, plans, polls
 and findings too, outside the speech this project extracts.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "shared" / "tools"))
 import score_quotes as sq  # noqa: E402  (the scorer's own tokens, Dice and file names)
 
-from quotes.lexicon import REPORTING_VERBS  # noqa: E402
+from quotes.extraction.lexicon import REPORTING_VERBS  # noqa: E402
 
 IRREGULAR = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "thought": "think"}
 

@@ -68,9 +68,9 @@ def main() -> None:
     ap.add_argument("--limit", type=int)
     a = ap.parse_args()
     sc = load_scorer()
-    from quotes.analyse import analyse
+    from quotes.extraction.analyse import analyse
 
-    docs = [json.loads(l) for l in a.gold.open()][: a.limit]
+    docs = [json.loads(line) for line in a.gold.open()][: a.limit]
     tp = fp = fn = att = shown = 0
     per_type, per_hit, fp_rules = Counter(), Counter(), Counter()
     import hashlib

@@ -178,9 +178,13 @@ def score(labels: list[dict], matched: dict[int, dict]) -> dict:
         if rel == "same" and linked:
             tp += 1
         elif rel == "same":
-            fn += 1; misses.append((i, j)); miss_kinds[pair_kind(a, b)] += 1
+            fn += 1
+            misses.append((i, j))
+            miss_kinds[pair_kind(a, b)] += 1
         elif linked:
-            fp += 1; false_links.append((i, j)); link_kinds[link_kind(a, b)] += 1
+            fp += 1
+            false_links.append((i, j))
+            link_kinds[link_kind(a, b)] += 1
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
@@ -216,7 +220,8 @@ def related_merges(labels: list[dict], matched: dict[int, dict], preds: list[dic
             continue
         n += 1
         if variant(matched[i]) is not None and variant(matched[i]) == variant(matched[j]):
-            merged += 1; examples.append((i, j))
+            merged += 1
+            examples.append((i, j))
         elif frozenset((cluster[matched[i]["quote_id"]], cluster[matched[j]["quote_id"]])) in links:
             linked += 1
     return {"related_pairs_matched": n, "related_pairs_merged": merged, "related_pairs_linked": linked,

@@ -7,7 +7,7 @@ DB is a database into which the labelled articles were ingested as <doc_id>.txt 
 eval/score_variants.py does); when DB does not exist, the articles are written to a temporary
 folder and ingested into it first (``--quotes EXE``, default the project's .venv/bin/quotes). Each labelled speech occurrence is matched to a stored one (the
 scorer's ``match``); every pair of matched occurrences in different articles of one story becomes
-a row: its features (``quotes.variants.pair_features``, the very function ingest uses), the gold
+a row: its features (``quotes.pairs.pair_features``, the very function ingest uses), the gold
 relation (same / different), its split and its story. training/train_variant_pairs.py learns the
 pair decision from the dev split's rows.
 """
@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import score_variants as sv  # noqa: E402
 
-from quotes import variants  # noqa: E402
+from quotes.grouping import pairs, terms  # noqa: E402
 
 
 def main() -> None:
@@ -56,9 +56,9 @@ def main() -> None:
     kinds = dict(conn.execute("SELECT id, kind FROM speakers"))
     # word weights and common names from the database's term statistics, as ingest reads them
     counts = dict(conn.execute("SELECT term, quotes FROM term_stats"))
-    total = counts.get(variants.TOTAL, 0)
-    weights = variants.WordWeights(counts, total)
-    limit = max(3, variants.ANCHOR_MAX_SHARE * total)
+    total = counts.get(terms.TOTAL, 0)
+    weights = pairs.WordWeights(counts, total)
+    limit = max(3, pairs.ANCHOR_MAX_SHARE * total)
     common = frozenset(t[2:] for t, n in counts.items() if t.startswith("a:") and n > limit)
     matched = sv.match(labels, texts, rows)
     n = 0
@@ -70,9 +70,9 @@ def main() -> None:
             if p["vector"] is None or q["vector"] is None:
                 continue
             sem = float(np.frombuffer(p["vector"], np.float32) @ np.frombuffer(q["vector"], np.float32))
-            lex = float(variants.lexical_matrix([p["text"]], [q["text"]])[0, 0])
-            relation = variants.speaker_relation(p["speaker_id"], q["speaker_id"], kinds)
-            feats = variants.pair_features(p["text"], q["text"], sem, lex, relation, common, weights)
+            lex = float(pairs.lexical_matrix([p["text"]], [q["text"]])[0, 0])
+            relation = pairs.speaker_relation(p["speaker_id"], q["speaker_id"], kinds)
+            feats = pairs.pair_features(p["text"], q["text"], sem, lex, relation, common, weights)
             out.write(json.dumps({"i": i, "j": j, "quote_ids": [p["quote_id"], q["quote_id"]],
                                   "label": int(rel == "same"), "split": labels[i]["split"],
                                   "story": labels[i]["story"], "sem": sem, "lex": lex, "relation": relation,

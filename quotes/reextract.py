@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, or_, select, update
 
-from . import neighbours
-from .analyse import extractor_version
 from .db import Database
+from .extraction.analyse import extract_article, extractor_version
+from .grouping import neighbours
+from .grouping.groups import EMBEDDING_MODEL, group_article, refresh_group
+from .grouping.terms import index_terms
 from .models_db import Article, Correction, Quote, QuoteSuccessor, QuoteVector, Speaker, SpeakerAlias, VariantGroup
 from .speakers import alias_key, resolve_speakers
-from .store import add_quotes
-from .variants import EMBEDDING_MODEL, group_article, index_terms, refresh_group
+from .store import add_quotes, embed_missing
 from .workers import first_line
 
 
@@ -71,6 +72,7 @@ def reextract(db: Database, article_ids: list[int], *, reparse: bool = False, mo
               progress: Callable[[], object] | None = None) -> ReextractReport:
     """Re-extract the given articles (see the module docstring); returns what changed."""
     report = ReextractReport()
+    embed_missing(db)  # an upgraded database's old quotes are candidates of the new ones' grouping
     parser_version = _parser_version(models)
     with db.engine.connect() as conn:  # open, so that the ids of deleted quotes leave it at once
         neighbours.index_for(conn)
@@ -115,26 +117,11 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
              parser_version: str) -> tuple[bool, list[int]]:
     """Extract one article again and replace its quotes in session ``s``: whether anything changed,
     and the ids of the quotes added."""
-    from . import names
-    from .parse import to_conllu
-    from .syntax import sentences_from_conllu
-
     article = s.get(Article, article_id)
-    if not article.parse_conllu or (reparse and article.parser_version != parser_version):
-        if not reparse:
-            raise ValueError("no stored parse: run with --reparse")
-        from .parse import parse_texts
-
-        doc = parse_texts([article.text], models=models)[0]
-        article.parse_conllu, article.parser_version = to_conllu(doc), parser_version
-        report.reparsed += 1
-    else:
-        doc = sentences_from_conllu(article.parse_conllu)  # the rules' view, without Stanza
-    from .analyse import analyse  # looked up at each call, like the ingest workers do
-
+    parse = _parse(article, report, reparse=reparse, models=models, parser_version=parser_version)
     t0 = time.perf_counter()
-    occurrences = analyse(article.text, doc)
-    acronyms = names.learn_acronyms(article.text)
+    extraction = extract_article(article.text, parse)
+    occurrences = extraction.occurrences
     report.seconds["analyse"] += time.perf_counter() - t0
 
     old = list(s.scalars(select(Quote).where(Quote.article_id == article_id).order_by(Quote.id)))
@@ -142,7 +129,7 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
     for q in old:  # their sightings of speaker forms are counted again below, as for a fresh ingest
         if q.speaker_id is not None and q.speaker_mention:
             _uncount_alias(s, q.speaker_id, q.speaker_mention)
-    speakers = resolve_speakers(s, occurrences, acronyms, _credited(old))
+    speakers = resolve_speakers(s, occurrences, extraction.acronyms, _credited(old))
 
     by_span = {(q.start, q.end, q.type, q.text): q for q in old}
     keep, fresh = {}, []
@@ -188,6 +175,22 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
     return sorted(before, key=str) != sorted(after, key=str), [q.id for q in new_quotes]
 
 
+def _parse(article: Article, report: ReextractReport, *, reparse: bool, models: str | None, parser_version: str):
+    """The article's parse for the extraction stage: its stored parse (CoNLL-U, which extraction
+    reads without Stanza), or, with ``reparse``, when there is none or other parser models made it, a
+    new one (stored in its place)."""
+    if article.parse_conllu and not (reparse and article.parser_version != parser_version):
+        return article.parse_conllu
+    if not reparse:
+        raise ValueError("no stored parse: run with --reparse")
+    from .parse import parse_texts, to_conllu
+
+    doc = parse_texts([article.text], models=models)[0]
+    article.parse_conllu, article.parser_version = to_conllu(doc), parser_version
+    report.reparsed += 1
+    return doc
+
+
 def _credited(old: list[Quote]) -> dict:
     """Who the article's quotes credited, by alias key of each mention and of each speaker's name:
     a mention the article had before goes to the same speaker again (corrections included, since
@@ -196,7 +199,7 @@ def _credited(old: list[Quote]) -> dict:
     resolved afresh. Unnamed sources are listed in order of appearance under their name (an article
     can hold two unnamed sources written alike: each gets its own back); a quote at the same place
     credited to the same words keeps its speaker (``speakers._credited_here``)."""
-    from . import names
+    from .extraction import names
 
     out: dict = {}
     seen: set[int] = set()

@@ -90,6 +90,18 @@ def variant_members(conn, variant_id: int) -> list[dict]:
     return [dict(r._mapping) for r in conn.execute(sql(stmt), {"v": variant_id})]
 
 
+def canonical_member(conn, variant_id: int, members: list[dict]) -> dict:
+    """The group's canonical version among ``members``: the one grouping chose and stored
+    (``variant_groups.canonical_quote_id``, see ``grouping.groups.refresh_group``), else the first."""
+    chosen = conn.execute(sql("SELECT canonical_quote_id FROM variant_groups WHERE id = :v"), {"v": variant_id}).scalar()
+    return chosen_member(members, chosen)
+
+
+def chosen_member(members: list[dict], canonical_quote_id: int | None) -> dict:
+    """The member whose quote id grouping stored as the canonical one (the first when none is)."""
+    return next((m for m in members if m["quote_id"] == canonical_quote_id), members[0])
+
+
 def related_statements(conn, variant_id: int) -> list[dict]:
     """Statements of other speakers related to a group's members (``related_quotes``: confirming,
     repeating or answering it), strongest first, each with ``related_to`` (the member's quote id)

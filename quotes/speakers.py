@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from . import names
+from .db import QuotesSession
+from .extraction import names
+from .extraction.names import NAMED_KINDS, same_org
 from .models_db import Correction, Speaker, SpeakerAlias, SpeakerKey
-from .names import same_org
 
 if TYPE_CHECKING:
-    from .coref import Entity
+    from .extraction.coref import Entity
 
 ALIASES_FILE = Path(__file__).parent / "data" / "aliases.json"
-NAMED_KINDS = ("person", "organisation", "group")
 
 
 def alias_key(text: str) -> str:
@@ -93,10 +93,10 @@ def _org_keys(form: str) -> set[str]:
     return ({"oh:" + toks[-1].lower()} if toks else set()) | ({"oc:" + " ".join(sorted(core))} if core else set())
 
 
-@event.listens_for(Session, "before_flush")
+@event.listens_for(QuotesSession, "before_flush")
 def _keep_keys(session: Session, _context, _instances) -> None:
     """Recompute the keys of every speaker whose name, kind or aliases change, whichever code path
-    changes them (resolution, merge, split, rename), in the same flush."""
+    changes them (resolution, merge, split, rename), in the same flush of a ``Database``'s session."""
     touched = {o for o in list(session.new) + list(session.dirty) if isinstance(o, Speaker)}
     touched |= {o.speaker for o in list(session.new) + list(session.dirty)
                 if isinstance(o, SpeakerAlias) and o.speaker is not None}
@@ -210,7 +210,7 @@ class SpeakerIndex:
         return bare[0] if bare and not full else None
 
     def _near_surnames(self, last: str) -> list[Speaker]:
-        """People whose surname Jaro-Winkler puts at 0.95 or more from ``last`` (Zelensky, Zelenskyy;
+        """People whose surname Jaro-Winkler puts at ``names.SAME_SURNAME_STORED`` or more from ``last`` (Zelensky, Zelenskyy;
         Kuleba, Kouleba), among the surnames that share its first letter: an index range, not a scan."""
         from rapidfuzz.distance import JaroWinkler
 
@@ -218,7 +218,7 @@ class SpeakerIndex:
         rows = self.session.execute(
             select(SpeakerKey.key, SpeakerKey.speaker_id).join(Speaker)
             .where(SpeakerKey.key >= low, SpeakerKey.key < low + "\U0010ffff", Speaker.kind == "person")).all()
-        ids = sorted({sid for key, sid in rows if JaroWinkler.similarity(key[2:], last) >= 0.95})
+        ids = sorted({sid for key, sid in rows if JaroWinkler.similarity(key[2:], last) >= names.SAME_SURNAME_STORED})
         return [self.session.get(Speaker, i) for i in ids]
 
     def _organisation(self, entity: Entity, acronyms: dict[str, str]) -> Speaker | None:

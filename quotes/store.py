@@ -1,21 +1,24 @@
 """Stage 6 of the pipeline: store one analysed article, its speakers and its quotes, in one transaction.
 
 A failure part-way leaves nothing of the article behind. Variant grouping is the next stage and
-runs in a transaction of its own (``variants.group_article``), so a grouping problem never loses
+runs in a transaction of its own (``grouping.groups.group_article``), so a grouping problem never loses
 an article and grouping can be redone without re-parsing.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .analyse import Analysed, extractor_version
+from .db import Database
+from .extraction.analyse import Analysed, extractor_version
+from .grouping.groups import EMBEDDING_MODEL
+from .grouping.terms import index_terms
 from .models_db import Article, Quote, QuoteVector
 from .outlet import infer_outlet
 from .read import RawArticle
 from .speakers import resolve_speakers
-from .variants import EMBEDDING_MODEL, index_terms
 
 
 @dataclass
@@ -48,6 +51,34 @@ def store_article(s, raw: RawArticle, analysed: Analysed, overrides: Overrides, 
     speakers = resolve_speakers(s, analysed.occurrences, analysed.acronyms)
     add_quotes(s, article, analysed.occurrences, speakers, analysed.vectors)
     return article.id
+
+
+EMBED_CHUNK = 1000  # quotes embedded, and committed, at a time by ``embed_missing``
+
+
+def embed_missing(db: Database) -> int:
+    """Embed the stored quotes that have no vector, with the package's encoder; returns how many.
+
+    Quotes stored before schema revision 0003 have none, and a downgrade below it drops them all:
+    a vector is derived data (a cache of the encoder's output, keyed by model), so the migrations
+    leave it to the package, and ``quotes db upgrade`` and ingest call this. Committed a chunk at a
+    time: an interrupted run leaves what it did, and the next one goes on. A cheap count first, so
+    an up-to-date database costs two counts."""
+    with db.read() as s:
+        if (s.scalar(select(func.count(Quote.id))) or 0) <= (s.scalar(select(func.count(QuoteVector.quote_id))) or 0):
+            return 0
+        missing = s.execute(select(Quote.id, Quote.text).outerjoin(QuoteVector, QuoteVector.quote_id == Quote.id)
+                            .where(QuoteVector.quote_id.is_(None)).order_by(Quote.id)).all()
+    if not missing:
+        return 0
+    from .parse import sentence_vectors
+
+    for start in range(0, len(missing), EMBED_CHUNK):
+        chunk = missing[start : start + EMBED_CHUNK]
+        vectors = sentence_vectors([text for _, text in chunk])
+        with db.session() as s:
+            s.add_all(QuoteVector(quote_id=qid, model=EMBEDDING_MODEL, vector=v.tobytes()) for (qid, _), v in zip(chunk, vectors))
+    return len(missing)
 
 
 def add_quotes(s, article: Article, occurrences, speakers, vectors) -> list[Quote]:

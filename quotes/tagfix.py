@@ -24,6 +24,8 @@ Measured on UD English dev (EWT+GUM), end to end: see docs/models.md.
 """
 from __future__ import annotations
 
+from .extraction.lexicon import SUBJECT_PRONOUNS, TITLE_CASE_SMALL
+
 NAME_CANNOT_BE = {"ADV", "VERB", "NOUN", "X", "INTJ", "SCONJ", "AUX", "PART", "SYM"}
 
 
@@ -31,9 +33,6 @@ def looks_like_name(text: str) -> bool:
     return text[:1].isupper() and any(ch.islower() for ch in text[1:]) and text.isalpha() is not False
 
 
-# the words title case may leave in lower case (articles, short prepositions and conjunctions)
-TITLE_CASE_SMALL = frozenset({"a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "of", "to", "in", "on", "at",
-                              "by", "up", "as", "off", "out", "per", "via", "vs", "with", "from", "into", "over"})
 TITLE_CASE_MIN_WORDS = 3
 
 
@@ -50,14 +49,11 @@ def repair_proper_nouns(doc) -> int:
     return _repair_names(doc) + repair_reporting_verbs(doc)
 
 
-SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we"})
-
-
 def repair_reporting_verbs(doc) -> int:
     """Re-tag "notes" in "McKinley notes that we ..." as a verb (VBZ) in place: a plural noun whose
     lemma is a reporting verb, right after a name or a subject pronoun, right before "that", and
     followed by a word that can open a clause's subject (not a verb: "claims that were debunked")."""
-    from .lexicon import REPORTING_VERBS
+    from .extraction.lexicon import REPORTING_VERBS
 
     changed = 0
     for sent in doc.sentences:

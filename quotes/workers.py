@@ -17,9 +17,10 @@ import itertools
 import os
 import time
 from collections import deque
+from dataclasses import replace
 from typing import Iterable, Iterator
 
-from .analyse import Analysed, Failed
+from .extraction.analyse import Analysed, Failed, analyse, extract_article
 
 PARSE_BATCH_ARTICLES = 8  # articles parsed in one Stanza call (here, in a worker process or a Ray actor)
 # batches a worker process parses before a fresh one takes its place: a worker's resident size
@@ -55,16 +56,18 @@ def analyse_batch(texts: list[str], models: str | None, device: str | None = Non
     results = [_analyse_doc(doc, parse_s) for doc in docs]
     del docs
     try:
-        _add_vectors([r for r in results if isinstance(r, Analysed)])
+        results = _with_vectors(results)
     except Exception:  # find the article whose statements the encoder cannot take
-        for i, r in enumerate(results):
-            if isinstance(r, Analysed):
-                try:
-                    _add_vectors([r])
-                except Exception as e:
-                    results[i] = Failed(f"could not embed its statements: {first_line(e)}")
+        results = [_embedded_alone(r) for r in results]
     _release_memory()
     return results
+
+
+def analyse_text(text: str, *, models: str | None = None) -> list:
+    """Parse and analyse raw text: its statements (for tests and trying a sentence out)."""
+    from .parse import parse_text
+
+    return analyse(text, parse_text(text, models=models))
 
 
 def first_line(e: BaseException) -> str:
@@ -86,32 +89,44 @@ def _release_memory() -> None:
 
 
 def _analyse_doc(doc, parse_s: float) -> Analysed | Failed:
-    from . import names
-    from .analyse import analyse
     from .parse import to_conllu
 
     try:
         t0 = time.perf_counter()
-        occurrences = analyse(doc.text, doc)
-        acronyms = names.learn_acronyms(doc.text)
+        extraction = extract_article(doc.text, doc)
         conllu = to_conllu(doc)
     except Exception as e:  # a rule that trips on an odd parse must not stop the run
         return Failed(f"extraction failed: {first_line(e)}")
-    return Analysed(doc.text, conllu, occurrences, acronyms, [], {"parse": parse_s, "analyse": time.perf_counter() - t0})
+    return Analysed(doc.text, conllu, extraction.occurrences, extraction.acronyms, [],
+                    {"parse": parse_s, "analyse": time.perf_counter() - t0})
 
 
-def _add_vectors(results: list[Analysed]) -> None:
-    """Sentence vectors of every statement of the batch, in one call (batches of similar lengths)."""
+def _with_vectors(results: list[Analysed | Failed]) -> list[Analysed | Failed]:
+    """The batch's records with the sentence vectors of their statements, computed in one call
+    (batches of similar lengths); failures pass through."""
     from .parse import sentence_vectors
 
+    done = [r for r in results if isinstance(r, Analysed)]
     t0 = time.perf_counter()
-    vectors = sentence_vectors([o.text for r in results for o in r.occurrences])
-    share = (time.perf_counter() - t0) / max(1, len(results))
-    k = 0
+    vectors = sentence_vectors([o.text for r in done for o in r.occurrences])
+    share = (time.perf_counter() - t0) / max(1, len(done))
+    out, k = [], 0
     for r in results:
-        r.vectors = [v.tobytes() for v in vectors[k : k + len(r.occurrences)]]
-        r.seconds["embed"] = share
-        k += len(r.occurrences)
+        if isinstance(r, Analysed):
+            n = len(r.occurrences)
+            r = replace(r, vectors=[v.tobytes() for v in vectors[k : k + n]], seconds={**r.seconds, "embed": share})
+            k += n
+        out.append(r)
+    return out
+
+
+def _embedded_alone(result: Analysed | Failed) -> Analysed | Failed:
+    if isinstance(result, Failed):
+        return result
+    try:
+        return _with_vectors([result])[0]
+    except Exception as e:
+        return Failed(f"could not embed its statements: {first_line(e)}")
 
 
 # -- worker processes ---------------------------------------------------------------------------
@@ -119,13 +134,14 @@ _setup: tuple = (None, None)  # (models, device) of this worker process
 
 
 def _init_worker(models: str | None, device: str | None, threads: int) -> None:
+    from .parse import get_pipeline, hold_onednn_caches
+
+    hold_onednn_caches()
     import torch
 
     global _setup
     torch.set_num_threads(threads)
     _setup = (models, device)
-    from .parse import get_pipeline
-
     get_pipeline(models, device=device)  # load once, before the first batch arrives
 
 

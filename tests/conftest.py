@@ -21,6 +21,22 @@ def temp_db(tmp_path, monkeypatch):
     return db
 
 
+@pytest.fixture(autouse=True)
+def no_models_in_fast_tests(request, monkeypatch):
+    """A test marked ``fast`` (``pytest -m fast``) may not load the parser or the sentence encoder:
+    if it tries, it fails and says so, rather than quietly making the quick subset slow."""
+    if request.node.get_closest_marker("fast") is None:
+        return
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a test marked fast loaded a model: mark it otherwise, or use a stored parse")
+
+    import quotes.parse
+
+    monkeypatch.setattr(quotes.parse, "get_pipeline", refuse)
+    monkeypatch.setattr(quotes.parse, "transformer", refuse)
+
+
 @pytest.fixture
 def runner():
     return CliRunner()

@@ -61,7 +61,7 @@ def test_bad_file_is_named_others_still_stored(runner, tmp_path, temp_db):
     bad.write_bytes(b"\x00\x01\x02binary" * 10)
     r = runner.invoke(cli, ["ingest", str(bad), str(good)])
     assert r.exit_code == 1
-    errors = [l for l in r.stderr.splitlines() if l.startswith("error:")]
+    errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
     assert errors == [f"error: {bad}: binary data, not text"]
     con = sqlite3.connect(temp_db)
     assert con.execute("select source from articles").fetchall() == [("good.txt",)]
@@ -104,7 +104,7 @@ def test_export_has_the_documented_fields(runner, tmp_path):
     p = tmp_path / "a.txt"
     p.write_text(ARTICLE)
     runner.invoke(cli, ["ingest", str(p)])
-    rows = [json.loads(l) for l in runner.invoke(cli, ["export"]).stdout.splitlines()]
+    rows = [json.loads(line) for line in runner.invoke(cli, ["export"]).stdout.splitlines()]
     need = {"article", "outlet", "url", "published", "type", "text", "speaker", "speaker_mention", "cue", "start", "end",
             "variant", "confidence"}
     assert rows and need <= set(rows[0])

@@ -1,4 +1,4 @@
-"""The learned cue model (quotes/cuemodel.py, quotes/data/cue_model.json) on stored parses of
+"""The learned cue model (quotes/extraction/cuemodel.py, quotes/extraction/data/cue_model.json) on stored parses of
 invented sentences (tests/fixtures/rules): cues beyond the lexicon rules, the scope it keeps to
 (speech, not thought), the sources it accepts, and the bundled model's card."""
 from __future__ import annotations
@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from quotes import cuemodel
-from quotes.analyse import analyse
+from quotes.extraction import cuemodel
+from quotes.extraction.analyse import analyse
+from quotes.extraction.syntax import sentences_from_doc
 from quotes.parse import from_conllu
-from quotes.syntax import sentences_from_doc
+
+pytestmark = pytest.mark.fast  # no parser, no sentence encoder (conftest refuses them)
 
 RULES_DIR = Path(__file__).resolve().parent / "fixtures" / "rules"
 

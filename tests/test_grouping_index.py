@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from conftest import SEEDS
 from sqlalchemy import text
 
-from quotes import neighbours
 from quotes.cli import cli
 from quotes.db import Database
+from quotes.grouping import neighbours
 
 
 def partition(db_path) -> set[frozenset]:
@@ -25,7 +25,7 @@ def partition(db_path) -> set[frozenset]:
 
 def regroup(db_path, **kwargs) -> set[frozenset]:
     """Group every article again, in id order, as ingest did."""
-    from quotes import variants
+    from quotes.grouping import groups
 
     db = Database(f"sqlite:///{db_path}")
     with db.session() as s:
@@ -35,19 +35,19 @@ def regroup(db_path, **kwargs) -> set[frozenset]:
         articles = s.execute(text("SELECT id FROM articles ORDER BY id")).scalars().all()
     for article_id in articles:
         with db.session() as s:
-            variants.group_article(s, article_id, **kwargs)
+            groups.group_article(s, article_id, **kwargs)
     db.close()
     return partition(db_path)
 
 
 def test_grouping_by_candidates_equals_grouping_against_everything(seeds_copy, monkeypatch):
-    from quotes import variants
+    from quotes.grouping import groups, terms
 
     by_index = regroup(seeds_copy)
     assert len(by_index) >= 5 and any(len(g) >= 3 for g in by_index)
     assert regroup(seeds_copy) == by_index  # deterministic
-    monkeypatch.setattr(variants, "NEIGHBOURS", 100_000)
-    monkeypatch.setattr(variants, "LEXICAL_CANDIDATES", 100_000)
+    monkeypatch.setattr(groups, "NEIGHBOURS", 100_000)
+    monkeypatch.setattr(terms, "LEXICAL_CANDIDATES", 100_000)
     assert regroup(seeds_copy, exact=True) == by_index
 
 

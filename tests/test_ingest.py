@@ -92,7 +92,7 @@ def test_two_first_ingests_into_one_new_database(tmp_path):
     assert con.execute("select count(distinct key) from articles").fetchone()[0] == 5
     assert con.execute("select count(*) from quotes").fetchone()[0] > 50
     # the vector index both saved beside it holds every stored vector once it is opened
-    from quotes import neighbours
+    from quotes.grouping import neighbours
 
     vectors = con.execute("select count(*) from quote_vectors").fetchone()[0]
     opened = Database(str(db))

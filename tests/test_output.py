@@ -8,6 +8,8 @@ import pytest
 
 from quotes.output import render
 
+pytestmark = pytest.mark.fast  # no parser, no sentence encoder (conftest refuses them)
+
 ROWS = [{"id": 1, "text": "“Quoted,” with a comma\nand a line break", "n": None},
         {"id": 2, "text": 'tabs\tand "quotes"', "n": 0.5, "nested": [["equal", "a"], ["insert", "b"]]}]
 

@@ -91,7 +91,7 @@ def test_ccomp_reporting_sentence(no_network):
 def test_parse_command_conllu_and_json():
     r = CliRunner().invoke(cli, ["parse", "-"], input="The agency said it would respond.\n")
     assert r.exit_code == 0, r.output
-    rows = [l.split("\t") for l in r.stdout.splitlines() if l and not l.startswith("#")]
+    rows = [line.split("\t") for line in r.stdout.splitlines() if line and not line.startswith("#")]
     assert [row[1] for row in rows][:3] == ["The", "agency", "said"]
     assert any(row[1] == "said" and row[7] == "root" for row in rows)
     r = CliRunner().invoke(cli, ["parse", "--format", "json", "-"], input="Kirby said it.\n")
@@ -118,8 +118,8 @@ def test_the_rules_view_of_a_stored_parse_is_the_same_without_stanza(seeds_db):
     import sqlite3
     from pathlib import Path
 
+    from quotes.extraction.syntax import sentences_from_conllu, sentences_from_doc
     from quotes.parse import from_conllu
-    from quotes.syntax import sentences_from_conllu, sentences_from_doc
 
     def view(sentences):
         return [[(w.id, w.text, w.lemma, w.upos, w.feats, w.head, w.deprel, w.start, w.end, w.xpos)

@@ -6,6 +6,8 @@ import pytest
 from quotes.clean import clean_article
 from quotes.read import RawArticle, ReadError, iter_paths, looks_like_headline, read_path
 
+pytestmark = pytest.mark.fast  # no parser, no sentence encoder (conftest refuses them)
+
 BODY = "The mayor said on Monday that the bridge would reopen in May after repairs."
 
 

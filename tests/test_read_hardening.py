@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import quotes_of
 
 from quotes.read import ReadFailure, decode, iter_paths, read_items, read_path
@@ -18,11 +17,13 @@ ARTICLE = ("Mayor wins council vote\n\n"
            "The council approved the plan by seven votes to two after a long debate about costs.")
 
 
+@pytest.mark.fast
 def test_windows_1252_keeps_curly_quotes():
     text = decode(ARTICLE.encode("cp1252"))
     assert "“We will rebuild" in text and "Zoë Müller" in text and "Moscow’s" in text
 
 
+@pytest.mark.fast
 def test_utf8_with_a_stray_byte_stays_utf8_and_says_so():
     data = ARTICLE.encode("utf-8").replace(b"seven", b"sev\xffen")
     warnings = []
@@ -34,10 +35,12 @@ def test_utf8_with_a_stray_byte_stays_utf8_and_says_so():
 
 @pytest.mark.parametrize("codec,bom", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-16-le", b""),
                                        ("utf-16-be", b""), ("utf-32-le", b"\xff\xfe\x00\x00")])
+@pytest.mark.fast
 def test_utf16_and_utf32(codec, bom):
     assert decode(bom + ARTICLE.encode(codec)) == ARTICLE
 
 
+@pytest.mark.fast
 def test_mojibake_is_repaired_and_reported():
     mangled = ARTICLE.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")
     assert "â€œ".encode() in mangled
@@ -47,11 +50,13 @@ def test_mojibake_is_repaired_and_reported():
     assert warnings and "mojibake" in warnings[0]
 
 
+@pytest.mark.fast
 def test_cyrillic_single_byte_is_not_taken_for_western():
     ru = "Мэр заявил, что мост будет восстановлен до зимы. Совет одобрил план после долгих споров о расходах."
     assert decode(ru.encode("cp1251")) == ru
 
 
+@pytest.mark.fast
 def test_a_fifo_is_refused_without_reading(tmp_path):
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
@@ -62,11 +67,13 @@ def test_a_fifo_is_refused_without_reading(tmp_path):
     assert [f.reason for f in failures] == ["not a regular file (a named pipe); skipped"]
 
 
+@pytest.mark.fast
 def test_a_device_is_refused():
     (item,) = read_items("/dev/zero")
     assert isinstance(item, ReadFailure) and "character device" in item.reason
 
 
+@pytest.mark.fast
 def test_the_byte_cap_holds_while_reading(tmp_path, monkeypatch):
     import quotes.read as read
 
@@ -77,6 +84,7 @@ def test_the_byte_cap_holds_while_reading(tmp_path, monkeypatch):
     assert isinstance(item, ReadFailure) and item.reason.startswith("too large")
 
 
+@pytest.mark.fast
 def test_jsonl_lines_are_checked_one_by_one(tmp_path):
     p = tmp_path / "feed.jsonl"
     lines = [json.dumps({"text": ARTICLE, "outlet": "Gazette"}), "{not json}",
@@ -95,6 +103,7 @@ def test_jsonl_lines_are_checked_one_by_one(tmp_path):
         read_path(str(p))
 
 
+@pytest.mark.fast
 def test_an_unlistable_subfolder_is_named(tmp_path, monkeypatch):
     (tmp_path / "ok").mkdir()
     (tmp_path / "ok" / "a.txt").write_text(ARTICLE)
@@ -136,6 +145,7 @@ def test_ingest_keeps_the_good_inputs_and_names_the_bad(tmp_path):
     assert direct == {"cp1252.txt", "utf16.txt", "stray.txt", "mojibake.txt", "feed.jsonl:1"}
 
 
+@pytest.mark.fast
 def test_a_huge_one_line_article_is_refused_at_once(tmp_path):
     import time
 
@@ -147,6 +157,7 @@ def test_a_huge_one_line_article_is_refused_at_once(tmp_path):
     assert isinstance(item, ReadFailure) and item.reason.startswith("too long for one article (5,")
 
 
+@pytest.mark.fast
 def test_long_paragraphs_are_cut_at_sentence_ends():
     from quotes.clean import MAX_PARAGRAPH_CHARS, clean_article
 
@@ -161,6 +172,7 @@ def test_long_paragraphs_are_cut_at_sentence_ends():
     assert "".join(p for p in pieces if p.startswith("x")) == "x" * 9000
 
 
+@pytest.mark.fast
 def test_a_jsonl_integer_past_pythons_digit_limit_is_one_bad_line(tmp_path):
     p = tmp_path / "big.jsonl"
     p.write_text('{"text": "' + ARTICLE.replace("\n", " ") + '", "id": ' + "9" * 5000 + "}\n"
@@ -170,6 +182,7 @@ def test_a_jsonl_integer_past_pythons_digit_limit_is_one_bad_line(tmp_path):
     assert not isinstance(items[1], ReadFailure) and items[1].text.startswith("Mayor wins")
 
 
+@pytest.mark.fast
 def test_cp1252_with_one_accidental_utf8_pair_stays_cp1252():
     text = "Die Straße “bleibt” geschlossen, sagte Müller am Montag, und der Stadtrat stimmte zu."
     assert decode(text.encode("cp1252")) == text

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-import quotes.analyse
+import quotes.extraction.analyse
 from quotes.cli import cli
 
 IDS = ("quote_id", "speaker_id", "variant_id", "variant")
@@ -42,8 +42,8 @@ def test_reextract_of_a_fresh_database_changes_nothing(seeds_copy):
 @pytest.fixture
 def no_reported_speech(monkeypatch):
     """A change in extraction: reported speech is no longer extracted."""
-    real = quotes.analyse.analyse
-    monkeypatch.setattr(quotes.analyse, "analyse", lambda text, doc: [o for o in real(text, doc) if o.type != "indirect"])
+    real = quotes.extraction.analyse.analyse
+    monkeypatch.setattr(quotes.extraction.analyse, "analyse", lambda text, doc: [o for o in real(text, doc) if o.type != "indirect"])
 
 
 def test_reextract_after_a_change_gives_a_fresh_ingest_with_corrections_kept(seeds_copy, tmp_path, no_reported_speech):
@@ -95,13 +95,13 @@ def shortened(monkeypatch, chars: int):
     and reported speech is no longer extracted."""
     import dataclasses
 
-    real = quotes.analyse.analyse
+    real = quotes.extraction.analyse.analyse
 
     def analyse(text, doc):
         return [dataclasses.replace(o, end=o.end - chars, text=text[o.start : o.end - chars])
                 for o in real(text, doc) if o.type != "indirect"]
 
-    monkeypatch.setattr(quotes.analyse, "analyse", analyse)
+    monkeypatch.setattr(quotes.extraction.analyse, "analyse", analyse)
 
 
 def successors(db) -> dict:

@@ -19,10 +19,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from quotes.analyse import analyse
+from quotes.extraction.analyse import analyse
+from quotes.extraction.quotemarks import find_quote_spans
+from quotes.extraction.syntax import sentences_from_doc
 from quotes.parse import from_conllu
-from quotes.quotemarks import find_quote_spans
-from quotes.syntax import sentences_from_doc
+
+pytestmark = pytest.mark.fast  # no parser, no sentence encoder (conftest refuses them)
 
 RULES_DIR = Path(__file__).resolve().parent / "fixtures" / "rules"
 
@@ -408,7 +410,7 @@ def test_headline_verb_is_not_retagged_as_a_name():
 
 def test_speaker_phrase_ends_at_the_comma_of_an_apposition(fixture):
     """"Senator | Paul Derrow, Republican of Eastmoor, said": two subjects make one name, without the apposition."""
-    from quotes.extract import speaker_words
+    from quotes.extraction.phrases import speaker_words
 
     words = sentences_from_doc(fixture("subjects_with_apposition").doc)[0].words
     assert " ".join(w.text for w in speaker_words(words[0])) == "Senator Paul Derrow"

@@ -2,7 +2,11 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from quotes.models_db import Base
+
+pytestmark = pytest.mark.fast  # no parser, no sentence encoder (conftest refuses them)
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text()
 

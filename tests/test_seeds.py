@@ -3,10 +3,9 @@ import json
 import sqlite3
 
 import pytest
-
 from click.testing import CliRunner
-
 from conftest import quotes_of
+
 from quotes.cli import cli
 
 ZEL_TELEGRAM = "Our soldiers have"

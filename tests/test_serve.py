@@ -17,8 +17,8 @@ from datetime import datetime
 import pytest
 
 from quotes.cli import cli
-from quotes.serve import (CANNED_QUERIES, SCHEMA_DOCS, Mark, axis_ticks, make_datasette, parse_published, read_schema_doc,
-                          timeline_svg)
+from quotes.web.serve import CANNED_QUERIES, SCHEMA_DOCS, make_datasette, read_schema_doc
+from quotes.web.timeline import Mark, axis_ticks, parse_published, timeline_svg
 
 
 class Site:

@@ -1,9 +1,11 @@
 """Name matching on tricky pairs: same surname different people, transliterations, acronyms."""
 import pytest
 
-from quotes import names
-from quotes.names import same_org, same_person
+from quotes.extraction import names
+from quotes.extraction.names import same_org, same_person
 from quotes.speakers import alias_key, curated_aliases
+
+pytestmark = pytest.mark.fast  # no parser, no sentence encoder (conftest refuses them)
 
 SAME_PEOPLE = [
     ("Volodymyr Zelensky", "Volodymyr Zelenskyy"),
@@ -105,8 +107,8 @@ def test_kinds(mention, kind):
 def test_near_spellings_of_a_surname_find_the_stored_person(tmp_path):
     """Found through the surname index (no scan), including spellings that differ in their second
     letter: Kuleba / Kouleba, Stoltenberg / Sotltenberg."""
-    from quotes.coref import Entity
     from quotes.db import Database
+    from quotes.extraction.coref import Entity
     from quotes.speakers import SpeakerIndex
 
     db = Database(str(tmp_path / "s.db"))
@@ -127,8 +129,8 @@ def test_speaker_named_name_says_name_merges_no_one(tmp_path):
     """A speaker stored as "Francois Hollande Says Donald Trump" (by a version that read a title-cased
     headline as one name) is Hollande's, not Trump's: Trump gets a speaker of his own, and the first real
     name of Hollande renames it, although it is shorter."""
-    from quotes.coref import Entity
     from quotes.db import Database
+    from quotes.extraction.coref import Entity
     from quotes.speakers import SpeakerIndex
 
     db = Database(str(tmp_path / "s.db"))

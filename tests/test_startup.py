@@ -23,7 +23,7 @@ def loaded_after(code: str, *argv: str) -> dict:
 def test_parsing_loads_neither_dynamo_nor_the_transformers_bert():
     """The MiniLM runs as ``encoder.Bert`` and Stanza's optimizers are made without torch._dynamo:
     together two seconds of every start-up."""
-    got = loaded_after("from quotes.analyse import analyse_text\n"
+    got = loaded_after("from quotes.workers import analyse_text\n"
                        "print(len(analyse_text('“We will not back down,” the mayor said on Monday.')))")
     assert got["printed"] == ["1"]  # the pipeline ran and found the quotation
     assert "stanza.pipeline.core" in got["modules"] and "quotes.encoder" in got["modules"]
@@ -45,11 +45,11 @@ def test_read_commands_load_no_model_library(seeds_db, command):
 def test_serve_loads_no_model_library(seeds_db):
     """`quotes serve` runs until stopped, so the probe builds the app the command serves and asks it
     for a statement-group page (the page that diffs the versions) through Datasette's test client."""
-    got = loaded_after("import asyncio, sys\nfrom quotes.serve import make_datasette\n"
+    got = loaded_after("import asyncio, sys\nfrom quotes.web.serve import make_datasette\n"
                        "ds = make_datasette(sys.argv[1])\n"
                        "print(asyncio.run(ds.client.get('/-/group/1')).status_code)\n", str(seeds_db))
     assert got["printed"] == ["200"]
-    assert "datasette" in got["modules"] and "quotes.variants" in got["modules"]
+    assert "datasette" in got["modules"] and "quotes.grouping.pairs" in got["modules"]
     assert not [m for m in HEAVY if m in got["modules"]]
 
 

@@ -2,10 +2,11 @@
 import json
 import sqlite3
 
+import pytest
 from click.testing import CliRunner
 
 from quotes.cli import cli
-from quotes.variants import is_variant, lexical, word_diff
+from quotes.grouping.pairs import is_variant, lexical, word_diff
 
 
 def groups(db):
@@ -79,6 +80,7 @@ def test_compare_shows_diff(seeds_db):
     assert data["occurrences"] and all("diff" in o for o in data["occurrences"])
 
 
+@pytest.mark.fast
 def test_pair_decision():
     assert lexical("the two captured soldiers are alive", "the two captured soldiers are alive and well in Kyiv") == 100
     # near-verbatim: one statement whoever is credited (a conflicting attribution), unless too short
@@ -100,8 +102,9 @@ def test_pair_decision():
     assert word_diff("a b c", "a x c") == [("equal", "a"), ("delete", "b"), ("insert", "x"), ("equal", "c")]
 
 
+@pytest.mark.fast
 def test_pair_model_card_matches_its_features():
-    from quotes.variants import PAIR_FEATURES, pair_features, pair_model
+    from quotes.grouping.pairs import PAIR_FEATURES, pair_features, pair_model
 
     model = pair_model()
     assert list(model["features"]) == list(PAIR_FEATURES) and len(model["weights"]) == len(PAIR_FEATURES)

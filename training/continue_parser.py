@@ -13,10 +13,10 @@ training/cached_transformer.py.
 import sys
 from pathlib import Path
 
-import torch
 import stanza.models.common.bert_embedding as bert_embedding
 import stanza.models.depparse.model as parser_model
 import stanza.models.parser as parser
+import torch
 from stanza.models.pos.vocab import MultiVocab
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -5,7 +5,7 @@ reported content, beyond the lexicon rules.
 Usage (scikit-learn is needed to train, not to run: ``pip install -e ".[train]"``):
 
     python training/train_cue_model.py ../shared/data/quotes-dev/polnear-train.jsonl \\
-        ../shared/data/quotes-dev/polnear-dev.jsonl [--out quotes/data/cue_model.json]
+        ../shared/data/quotes-dev/polnear-dev.jsonl [--out quotes/extraction/data/cue_model.json]
 
 Parses come from the bundled models, cached as CoNLL-U (``eval/score_cached.py``'s cache; the first
 run parses 924 articles, about 8 minutes on 2 cores).
@@ -37,10 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "eval"))
 
-from quotes import cuemodel  # noqa: E402
-from quotes.extract import trim  # noqa: E402
-from quotes.quotemarks import find_quote_spans  # noqa: E402
-from quotes.syntax import sentences_from_conllu  # noqa: E402
+from quotes.extraction import cuemodel  # noqa: E402
+from quotes.extraction.phrases import trim  # noqa: E402
+from quotes.extraction.quotemarks import find_quote_spans  # noqa: E402
+from quotes.extraction.syntax import sentences_from_conllu  # noqa: E402
 
 
 def heldout(doc_id: str) -> bool:
@@ -64,10 +64,10 @@ def offset_map(original: str, cleaned: str):
 
 
 def parsed(docs: list[dict], cache: Path) -> list[tuple[dict, str, list]]:
-    """Each article's cleaned text and sentences, parsed once by the bundled models (worker
+    """Each article's cleaned text and its parse (CoNLL-U), parsed once by the bundled models (worker
     processes, ``quotes.workers.Analyser``) and cached as CoNLL-U, a folder per model set and corpus
     (the layout of ``eval/score_cached.py``)."""
-    from quotes.analyse import Analysed
+    from quotes.extraction.analyse import Analysed
     from quotes.parse import find_models, models_dir
     from quotes.workers import PARSE_BATCH_ARTICLES, Analyser, cpu_count
 
@@ -84,7 +84,7 @@ def parsed(docs: list[dict], cache: Path) -> list[tuple[dict, str, list]]:
                 for d, r in zip(batch, results):
                     if isinstance(r, Analysed):
                         path[d["doc_id"]].write_text(r.conllu)
-    return [(d, d["_clean"], sentences_from_conllu(path[d["doc_id"]].read_text())) for d in docs if path[d["doc_id"]].exists()]
+    return [(d, d["_clean"], path[d["doc_id"]].read_text()) for d in docs if path[d["doc_id"]].exists()]
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +95,7 @@ def scorer():
     return load_scorer()
 
 
-def rows_of(doc: dict, text: str, sentences: list) -> list[tuple[list[str], bool]]:
+def rows_of(doc: dict, text: str, conllu: str) -> list[tuple[list[str], bool]]:
     dice = scorer().dice
     to_clean = offset_map(doc["text"], text)
     golds = []
@@ -105,8 +105,7 @@ def rows_of(doc: dict, text: str, sentences: list) -> list[tuple[list[str], bool
         golds.append((to_clean(g["cue_span"][0]), to_clean(g["cue_span"][1]), g["text"]))
     spans = find_quote_spans(text)
     rows = []
-    for sent in sentences:
-        sent.quoted = [(q.start, q.end) for q in spans if q.start < sent.end and q.end > sent.start]
+    for sent in sentences_from_conllu(conllu, [(q.start, q.end) for q in spans]):
         for cand in cuemodel.candidates(sent):
             words = trim(cand.words())
             if not words:
@@ -120,13 +119,13 @@ def rows_of(doc: dict, text: str, sentences: list) -> list[tuple[list[str], bool
 def end_to_end(parses, threshold: float) -> dict:
     from score_cached import match
 
-    from quotes.analyse import analyse
+    from quotes.extraction.analyse import analyse
 
     sc = scorer()
     tp = fp = fn = 0
     per_type, per_hit = Counter(), Counter()
-    for d, text, sentences in parses:
-        preds = analyse(text, sentences, cue_threshold=threshold)
+    for d, text, conllu in parses:
+        preds = analyse(text, conllu, cue_threshold=threshold)
         golds = [q for q in d["quotes"] if q.get("text")]
         gm = match([g["text"] for g in golds], [p.text for p in preds], sc.dice)
         used = set(gm.values())
@@ -219,7 +218,7 @@ def main() -> None:
         "threshold": best["threshold"],
         "card": {
             "task": "is this (word, clause) pair of the parse a reporting cue and its reported content?",
-            "learner": f"logistic regression (scikit-learn, L2, C={a.C}), binary features of quotes.cuemodel.features "
+            "learner": f"logistic regression (scikit-learn, L2, C={a.C}), binary features of quotes.extraction.cuemodel.features "
                        f"seen at least {a.min_count} times; the intercept is the weight of 'bias'",
             "trained_on": f"PolNeAR train, {len(train)} articles (a tenth, chosen by a hash of the document id, held out), "
                           f"{len(ytr)} candidates, {sum(ytr)} positive; parses by the bundled models",

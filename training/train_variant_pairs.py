@@ -5,11 +5,11 @@ one statement.
 Usage (scikit-learn is needed to train, not to run: ``pip install scikit-learn``):
 
     python eval/variant_pairs.py eval/variants/polnear-groups.jsonl /tmp/v.db /tmp/pairs.jsonl
-    python training/train_variant_pairs.py /tmp/pairs.jsonl [--out quotes/data/variant_pairs.json]
+    python training/train_variant_pairs.py /tmp/pairs.jsonl [--out quotes/grouping/data/variant_pairs.json]
 
 (the first ingests the labelled articles into /tmp/v.db when it does not exist yet).
 
-The learner is an L2-regularised logistic regression over ``quotes.variants.PAIR_FEATURES``,
+The learner is an L2-regularised logistic regression over ``quotes.grouping.pairs.PAIR_FEATURES``,
 fitted on the dev split's pairs only (the held-out split's stories are never seen), chosen over
 gradient boosting by leave-one-story-out cross-validation on dev (average precision 0.43 against
 0.35 on 51 positive pairs: with so few positives the linear model generalises better, and its
@@ -28,11 +28,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from quotes.variants import PAIR_FEATURES  # noqa: E402
+from quotes.grouping.pairs import PAIR_FEATURES  # noqa: E402
 
 
 def prf(y, pred) -> dict:
-    tp = int((y & pred).sum()); fp = int((~y & pred).sum()); fn = int((y & ~pred).sum())
+    tp, fp, fn = int((y & pred).sum()), int((~y & pred).sum()), int((y & ~pred).sum())
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,

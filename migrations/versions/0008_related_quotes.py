@@ -11,6 +11,11 @@ announcement, a spokesman repeating his minister), the two are related, not one 
 records the pair here instead of merging it. ``quote_id`` is the quote grouped later, ``other_id``
 the stored quote it relates to; ``strength`` is the learned pair decision's probability had both
 been the same speaker's. Rows go with either quote.
+
+The rows are decisions of variant grouping (the package's learned pair model), made as quotes are
+stored: no migration can compute them, and a downgrade below this revision drops them. They are
+declared derived (``DERIVED_TABLES``): the package recomputes the related statements of the stored
+quotes after an upgrade that created this table while quotes were stored.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -19,6 +24,10 @@ revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
+
+# Tables whose rows this revision's downgrade drops and that the package, not a migration, rebuilds
+# after an upgrade (tests/test_migrations.py reads this).
+DERIVED_TABLES = ("related_quotes",)
 
 
 def upgrade() -> None:

@@ -1,7 +1,7 @@
 """The learned cue model the extraction stage reads: is this word, in this sentence, a reporting cue
 whose clause is its reported content?
 
-The rules in ``extract.py`` know a lexicon of reporting verbs and the parses that go with them. News
+The rules in ``rules.py`` know a lexicon of reporting verbs and the parses that go with them. News
 reports speech in more ways than they cover: the object of a speech act ("the senator criticized the
 governor for the delays", "she cited the report"), a clause after a verb outside the lexicon. The
 model scores every (word, clause) pair of the parse that could be a cue and its content
@@ -22,14 +22,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from .lexicon import ORG_WORDS, REPORTING_NOUNS, REPORTING_VERBS, ROLE_NOUNS, THOUGHT_VERBS, TIME_WORDS, TITLES
+from .lexicon import (
+    MODALS,
+    NEGATIONS,
+    ORG_WORDS,
+    PERSONAL,
+    REPORTING_NOUNS,
+    REPORTING_VERBS,
+    ROLE_NOUNS,
+    THOUGHT_VERBS,
+    TIME_WORDS,
+    TITLES,
+)
 from .syntax import Sentence, Word
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "cue_model.json"
 CUE_TAGS = ("VERB", "NOUN", "ADJ")
-PERSONAL = frozenset({"i", "we", "you", "he", "she", "they", "who"})
-MODALS = frozenset({"will", "would", "can", "could", "may", "might", "should", "must", "shall"})
-NEGATIONS = frozenset({"not", "n't", "never", "no"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class Candidate:
     clause: Word  # head of the reported clause (or noun phrase)
     link: str  # how it hangs on the cue: ccomp, acl-that, obj
     tail: tuple = ()  # more phrases of the content: "criticized [Obama] [for not doing so]"
+    inside_quotes: bool = False  # the cue word lies inside a quotation
 
     def words(self) -> list[Word]:
         """The content: the clause's words on its side of the cue (and the tail's), in order."""
@@ -57,17 +66,18 @@ def candidates(sent: Sentence) -> Iterator[Candidate]:
     for w in sent.words:
         if w.upos not in CUE_TAGS or w.lemma.lower() in THOUGHT_VERBS:
             continue
+        inside = any(w.start >= s and w.end <= e for s, e in sent.quoted)
         for c in w.children:
             if c.rel == "ccomp":
-                yield Candidate(w, c, "ccomp")
+                yield Candidate(w, c, "ccomp", inside_quotes=inside)
             elif c.rel == "acl" and w.upos == "NOUN" and any(m.lemma == "that" for m in c.kids("mark")):
-                yield Candidate(w, c, "acl-that")
+                yield Candidate(w, c, "acl-that", inside_quotes=inside)
             elif c.deprel == "obj" and c.id > w.id and w.upos == "VERB" and w.lemma.lower() in REPORTING_VERBS \
                     and c.upos in ("NOUN", "PROPN", "PRON") and not _labels(w):
                 # a speech act's object: "criticized Obama for ...", "denied the allegations"
                 tail = tuple(o for o in w.kids("obl", "advcl") if o.id > c.id
                              and any(k.lower_text in ("for", "over") for k in o.kids("case", "mark")))
-                yield Candidate(w, c, "obj", tail)
+                yield Candidate(w, c, "obj", tail, inside)
 
 
 def is_negated(w: Word) -> bool:
@@ -158,7 +168,7 @@ def features(c: Candidate) -> list[str]:
         f.append("modal")
     if w.deprel in ("acl", "acl:relcl", "amod"):
         f.append("modifier")
-    if any(w.start >= s and w.end <= e for s, e in w.sent.quoted):
+    if c.inside_quotes:
         f.append("inside_quotes")
     return f
 

@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass, field
 
 from . import names
-from .extract import close_name, speaker_words, trim
 from .lexicon import (
     FUNCTION_WORDS,
     PERSON_SUFFIXES,
@@ -37,6 +36,7 @@ from .lexicon import (
     TITLE_QUALIFIERS,
     TITLES,
 )
+from .phrases import close_name, speaker_words, trim
 from .syntax import Sentence, Word, span_of
 
 
@@ -184,7 +184,7 @@ class ArticleSpeakers:
     def labelled(self, name: str, pos: int) -> Entity:
         """A speaker named by a label rather than a parse (a transcript turn, a dash signature)."""
         kind = names.kind_of(name, head_upos="PROPN")
-        return self.named(name, kind if kind in ("person", "organisation", "group") else "person", None, pos)
+        return self.named(name, kind if kind in names.NAMED_KINDS else "person", None, pos)
 
     def _new(self, name: str, kind: str) -> Entity:
         e = Entity(name, kind)
@@ -324,7 +324,7 @@ class ArticleSpeakers:
                     words = trim(speaker_words(w))
                     mention = _mention_text(words, self.text)
                     kind = names.kind_of(mention or "", head_upos=w.upos, head_lemma=w.lemma)
-                    if mention and kind in ("person", "organisation", "group"):
+                    if mention and kind in names.NAMED_KINDS:
                         self.named(mention, kind, None, w.start)
                         seen.add(w.start)
 

@@ -32,276 +32,44 @@ across several sentences without a cue in each (but for released details).
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from . import cuemodel, names
-from .lexicon import ACCORDING_CASES, REPORTING_NOUNS, REPORTING_VERBS, ROLE_NOUNS, SENTENCE_OPENERS, TIME_WORDS
+from . import cuemodel
+from .lexicon import (
+    ACCORDING_CASES,
+    ADVERBIAL_MARKS,
+    CLAUSE_VERBS,
+    DEMAND_VERBS,
+    DISCLOSE_VERBS,
+    DISCLOSED_NOUNS,
+    GERUND_VERBS,
+    LABEL_VERBS,
+    NEGATING_ADVERBS,
+    RELATIVE_OPENERS,
+    REPORTING_NOUNS,
+    ROLE_NOUNS,
+    XCOMP_VERBS,
+)
+from .phrases import (
+    close_name,
+    contiguous_side,
+    governed,
+    has_own_subject,
+    inverted_subject,
+    is_cue_verb,
+    misparsed_conjunct,
+    speaker_words,
+    stranded_subject,
+    subject_of,
+    trim,
+    wh_opened,
+)
 from .quotemarks import QuoteSpan
+from .records import Attribution
 from .syntax import Sentence, Word, span_of
 
 CLAUSE_TAIL_RELS = ("xcomp", "obj", "obl", "advcl", "ccomp", "dep", "iobj", "nmod", "obl:tmod")
-# cues whose noun-phrase object is almost always a misparsed clause
-CLAUSE_VERBS = frozenset({"say", "add", "claim", "argue", "insist", "note", "warn", "predict", "state",
-                          "believe", "think", "suggest", "estimate", "acknowledge", "explain", "contend",
-                          "maintain", "assert", "tweet", "recall", "write", "stress", "emphasise", "emphasize"})
-DEMAND_VERBS = frozenset({"call", "appeal", "plead"})  # + "for"/"on": a demand
-DISCLOSE_VERBS = frozenset({"release", "provide", "give", "share", "publish", "disclose", "offer", "reveal"})
-DISCLOSED_NOUNS = frozenset({"detail", "details", "information", "account", "update", "description", "statement"})
 MIN_CONTENT_WORDS = 3  # "pledged to cap", "claims to be": too little to be a statement
-SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list", "case")
-SPEAKER_BREAKS = (",", "(", ")", ";", ":", "—", "–")  # marks that end a speaker phrase (an apposition, a list, a dateline)
-LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
-                         "characterize", "portray", "depict", "frame", "hail", "dismiss", "praise",
-                         "criticise", "criticize", "condemn", "denounce"})
-XCOMP_VERBS = frozenset({"claim", "deny", "promise", "pledge", "vow", "admit", "agree",
-                         "refuse", "swear", "ask", "urge", "call", "demand", "appeal", "insist", "tell"})
-# verbs whose gerund complement is reported content: "reported capturing", "denied having ..."
-GERUND_VERBS = frozenset({"report", "deny", "admit", "acknowledge", "recall", "mention", "confirm", "claim",
-                          "describe", "recount", "suggest", "propose", "recommend"})
-
-
-@dataclass
-class Attribution:
-    """One statement found in an article, before speakers are resolved."""
-
-    start: int
-    end: int
-    cue: Word | None
-    speaker: list[Word] = field(default_factory=list)
-    description: str | None = None
-    rule: str = ""
-    confidence: float = 0.9
-    type: str = "indirect"
-    sentence: Sentence | None = None
-    pieces: list = field(default_factory=list)  # quoted (start, end) pieces of a direct quotation
-
-    def text(self, article: str) -> str:
-        if self.pieces:
-            return " ".join(article[s:e].strip() for s, e in self.pieces)
-        return article[self.start : self.end]
-
-    @property
-    def cue_lemma(self) -> str | None:
-        return self.cue.lemma if self.cue is not None else None
-
-
-def trim(words: list[Word]) -> list[Word]:
-    """Drop punctuation, coordinating words and a complementiser ("that", "whether") from the edges."""
-    while words and (words[0].upos in ("PUNCT", "CCONJ") or (words[0].lemma in ("that", "whether", "if") and words[0].upos in ("SCONJ", "ADP"))):
-        words = words[1:]
-    while words and words[-1].upos in ("PUNCT", "CCONJ"):
-        words = words[:-1]
-    return words
-
-
-def contiguous_side(words: list[Word], anchor: Word, cue: Word) -> list[Word]:
-    """Keep the words on the anchor's side of the cue, so a content span never covers its cue."""
-    if anchor.id > cue.id:
-        return [w for w in words if w.id > cue.id]
-    return [w for w in words if w.id < cue.id]
-
-
-def close_name(head: Word, child: Word) -> bool:
-    """An "apposition" with nothing between it and its head is the name itself: "Republican nominee
-    Donald Trump", "City engineer Maria Lopez" (a real apposition is set off by a comma or a bracket)."""
-    if child.rel != "appos" or child.upos != "PROPN" or child.id < head.id:
-        return False
-    first = min(w.id for w in child.subtree())
-    between = head.sent.words[head.id : first - 1]
-    return not any(w.upos == "PUNCT" for w in between)
-
-
-RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom"})
-
-
-def speaker_words(head: Word) -> list[Word]:
-    """The speaker noun phrase: the head with its modifiers, without relative clauses or appositions."""
-    skip = [c for c in head.children if (c.rel in SPEAKER_SKIP_RELS and not close_name(head, c)) or _temporal(c)
-            or (c.upos == "PRON" and c.lower_text in RELATIVE_PRONOUNS and c.id < head.id)]  # "[that] Andrii Yusov"
-    words = head.subtree(skip=skip)
-    # a comma or a parenthesis ends the phrase: what follows is an apposition or a list the parser attached loosely
-    ids = {w.id for w in words}
-    lo = hi = head.id
-    sent_words = head.sent.words
-    while lo - 1 in ids and sent_words[lo - 2].text not in SPEAKER_BREAKS:
-        lo -= 1
-    # "Ukrainian President Volodymyr Zelensky" misparsed as several subjects of one verb: take them all
-    # (across a hyphen too: "Mr. Holtz-Eakin" as subjects "Mr. Holtz" and "Eakin")
-    while lo > 1:
-        prev = sent_words[lo - 2]
-        hyphen = prev.text in ("-", "‐") and lo > 2 and prev.end == sent_words[lo - 1].start
-        if hyphen:
-            prev = sent_words[lo - 3]
-            while prev.head not in (head.head, 0) and prev.parent is not None and prev.parent.id < lo:
-                prev = prev.parent
-        if prev.head == head.head and prev.deprel == head.deprel and prev.upos in ("PROPN", "NOUN", "ADJ"):
-            words = prev.subtree() + ([sent_words[lo - 2]] if hyphen else []) + words
-            lo = min(x.id for x in prev.subtree())
-        else:
-            break
-    while hi + 1 in ids and sent_words[hi].text not in SPEAKER_BREAKS:
-        hi += 1
-    # "said Foreign Minister Andriy Sybiha" misparsed as subject "Foreign" plus object "Sybiha": one name
-    while head.upos == "PROPN" and hi < len(sent_words):
-        root = sent_words[hi]
-        while root.head not in (head.head, 0) and root.parent is not None:
-            root = root.parent
-        if root is head or root.head != head.head or root.upos != "PROPN" or min(x.id for x in root.subtree()) != hi + 1:
-            break
-        words = words + root.subtree()
-        sub = {x.id for x in root.subtree()}
-        hi = root.id
-        while hi + 1 in sub and sent_words[hi].text not in SPEAKER_BREAKS:
-            hi += 1  # "Senator | Lindsey Graham, Republican of South Carolina": the comma ends the name here too
-    words = _one_name(trim([w for w in words if lo <= w.id <= hi and (w.upos != "PUNCT" or w.text in ("'s", "’s"))]), head)
-    # "his doctor Friday afternoon", "Even Friday": dates and focus adverbs are not part of a speaker
-    # (and the preposition a date leaves behind: "President Vladimir Putin on Saturday said")
-    while len(words) > 1 and (words[-1].lemma in TIME_WORDS or words[-1].upos in ("ADV", "ADP", "DET", "CCONJ", "SCONJ")) \
-            and words[-1] is not head:
-        words = words[:-1]
-    while len(words) > 1 and words[0].upos == "ADV" and words[0] is not head:
-        words = words[1:]
-    return words
-
-
-def _one_name(words: list[Word], head: Word) -> list[Word]:
-    """"Francois Hollande Says Donald Trump ...": in a title-cased headline a reporting verb parsed as a
-    word of one long name is where two names meet (the one who says, the one spoken of). The phrase
-    keeps the side of its head."""
-    for i in range(1, len(words) - 1):
-        w = words[i]
-        if w is not head and w.upos != "VERB" and words[i - 1].text[:1].isupper() and words[i + 1].text[:1].isupper() \
-                and names.reporting_verb_form(w.text):
-            return _one_name(words[:i], head) if head.id < w.id else _one_name(words[i + 1 :], head)
-    return words
-
-
-def _temporal(w: Word) -> bool:
-    """A time modifier the parser hung on the speaker: "an official in December", "officials on Monday"."""
-    return w.rel in ("nmod", "nmod:tmod", "obl", "obl:tmod", "nmod:unmarked", "obl:unmarked") and (
-        w.lemma.lower() in TIME_WORDS or (w.upos == "NUM" and w.text.isdigit() and len(w.text) == 4))
-
-
-def _quoted_apart(word: Word, cue: Word) -> bool:
-    """The word lies inside a quotation that does not hold the cue."""
-    for start, end in getattr(word.sent, "quoted", ()):
-        if start <= word.start < end and not start <= cue.start < end:
-            return True
-    return False
-
-
-def inverted_subject(verb: Word, content: list[Word]) -> Word | None:
-    """In "“...,” informs the SSU" the parser may label the speaker an object (or worse: "says
-    Zelensky" with the name as punctuation): take a nominal after the cue."""
-    if not content or content[0].id > verb.id:
-        return None
-    after = [c for c in verb.kids("obj", "nsubj", "iobj", "punct", "dep", "appos", "flat") if c.id > verb.id
-             and c.upos in ("PROPN", "NOUN") and c.lemma not in TIME_WORDS]
-    return after[0] if after else None
-
-
-def _past_opener(subj: Word) -> Word:
-    """"Earlier, on Monday, U.S. Secretary of State Antony Blinken confirmed": the parser took the
-    sentence opener "Earlier" (an adverb it tagged as a name) for the subject and the real subject for
-    its apposition. A sentence adverb followed by a comma is no subject: use the nominal hung on it."""
-    words = subj.sent.words
-    if subj.id != 1 or len(words) < 2 or words[1].text != "," or subj.lower_text not in SENTENCE_OPENERS:
-        return subj
-    nominal = [c for c in subj.children if c.rel in ("appos", "nmod", "conj") and c.upos in ("PROPN", "NOUN")]
-    return nominal[0] if nominal else subj
-
-
-def _relative(w: Word) -> bool:
-    return "PronType=Rel" in w.feats or (w.lemma in ("which", "who", "whom", "that") and w.upos == "PRON")
-
-
-def stray_subject(verb: Word) -> Word | None:
-    """"..., the official added" parsed with "the official" as modifiers of the verb: take that noun."""
-    before = [c for c in verb.children if c.id < verb.id and c.rel in ("amod", "compound", "det", "nmod:poss", "obj")
-              and c.upos in ("NOUN", "PROPN", "ADJ")]
-    if not before or not any(c.rel in ("det", "nmod:poss") or c.upos == "PROPN" for c in verb.children if c.id < verb.id):
-        return None
-    head = max(before, key=lambda c: c.id)
-    return head if head.id == verb.id - 1 else None
-
-
-def participle_holder(verb: Word) -> Word | None:
-    """"footage of Trump saying, “...”": a participle modifying a noun phrase has the noun that ends the
-    phrase, right before it, for its subject (wherever the parser hung it). Used only to find the cue of
-    a quotation: as a speaker for any clause it would make "tweets accusing X of ..." a source."""
-    if verb.rel != "acl" or verb.xpos != "VBG" or verb.parent is None or verb.id < 2:
-        return None
-    before = verb.sent.words[verb.id - 2]
-    if before.upos in ("NOUN", "PROPN") and before.lemma not in TIME_WORDS and before in verb.parent.subtree():
-        return before
-    return None
-
-
-def _governed(subj: Word) -> bool:
-    """A "subject" under "with": "with thousands reported dead" is an absolute phrase (the thousands
-    are reported on, they report nothing), whatever label the parser gave them. Other prepositions
-    on a subject are the parser hanging a clause's opener on it ("after [Trump claimed ...]",
-    "Sanders on Tuesday said"): those subjects stand (PolNeAR dev: 4 true statements lost otherwise)."""
-    return any(c.lemma in ("with", "without") and c.id < subj.id for c in subj.kids("case"))
-
-
-def has_own_subject(verb: Word) -> bool:
-    """The cue names its speaker itself (before or, inverted, after it) rather than inheriting one."""
-    if any(_relative(s) for s in verb.kids("nsubj", "nsubj:pass")):
-        return False  # "..., which announced ...": a relative clause the parser coordinated
-    if any(_governed(s) for s in verb.kids("nsubj", "nsubj:pass")):
-        return False
-    subj = verb.kids("nsubj", "nsubj:pass") + [
-        o for o in verb.kids("obj") if o.id > verb.id and o.upos in ("NOUN", "PROPN") and o.lemma not in TIME_WORDS]
-    return bool(subj) or stray_subject(verb) is not None
-
-
-def subject_of(verb: Word) -> Word | None:
-    """The speaker of a cue: its subject or passive agent, inherited through xcomp/advcl/conj."""
-    for w in [verb, *verb.ancestors()]:
-        subj = w.kids("nsubj", "csubj")
-        subj = [s for s in subj if s.deprel != "nsubj:pass" and s.deprel != "csubj:pass" and not _quoted_apart(s, verb)
-                and s.lemma not in TIME_WORDS and not _governed(s)]  # "Trump said Friday ...": a date is no speaker
-        if subj:
-            subj.sort(key=lambda x: (x.id > w.id, -x.id))  # a misparsed flat name: its last word before the verb heads it
-            names_before = [x for x in subj if x.upos == "PROPN" and x.id < subj[0].id]
-            if subj[0].upos == "NOUN" and names_before:
-                subj[0] = names_before[0]  # "Phil Smith, a spokesman for ..., said": the name, not its apposition
-            subj[0] = _past_opener(subj[0])
-            if _relative(subj[0]):
-                if w.deprel == "acl:relcl" and w.parent is not None:
-                    return w.parent  # "officials who said ..."
-                return None  # "..., which threatens ..." misparsed as a coordination: antecedent unknown
-            return subj[0]
-        if w is verb:
-            stray = stray_subject(verb)
-            if stray is not None:
-                return stray
-            # "Ukraine's security service, SBU, released ...": a nominal before the verb with no
-            # preposition, labelled oblique, is the subject the parser missed
-            # (also coordinated onto a date: "On Saturday, Ukraine's security service, SBU, released")
-            obls = [c for c in verb.children if c.rel in ("obl", "nmod", "obl:npmod") and c.id < verb.id]
-            bare = [c for o in obls for c in [o, *o.kids("conj")]
-                    if not c.kids("case") and c.upos in ("NOUN", "PROPN") and c.lemma not in TIME_WORDS]
-            if bare and not verb.kids("nsubj:pass", "aux:pass"):
-                return bare[-1]
-        # a passive agent is introduced by "by" (whatever label the parser gave it)
-        agents = [o for o in w.kids("obl") if any(c.lemma == "by" for c in o.kids("case"))]
-        passive = bool(w.kids("aux:pass"))  # the tagger's Voice feature is not reliable enough
-        if agents and (passive or agents[0].deprel == "obl:agent"):
-            return agents[0]
-        # "Zelenskyy stated" labelled nsubj:pass on a verb with no passive auxiliary: still the subject
-        if not passive:
-            pass_subj = [x for x in w.kids("nsubj:pass") if not _quoted_apart(x, verb)]
-            if pass_subj:
-                return pass_subj[0]
-        # a participle the parser made the complement of an inserted cue ("..., the mayor said,
-        # adding that ...") is an adjunct of the cue: it inherits the cue's speaker
-        adjunct = w.rel == "ccomp" and w.parent is not None and _misparsed_conjunct(w.parent, w)
-        if w.rel not in ("xcomp", "advcl", "conj", "acl") and not adjunct:
-            return None
-    return None
 
 
 def _make(cue, content_words, speaker_head, rule, sent, confidence=0.9) -> Attribution | None:
@@ -310,7 +78,7 @@ def _make(cue, content_words, speaker_head, rule, sent, confidence=0.9) -> Attri
         content_words = trim(content_words[1:])
     if not content_words or len([w for w in content_words if w.upos != "PUNCT"]) < MIN_CONTENT_WORDS:
         return None
-    if content_words[0].lower_text in ("who", "whom", "whose", "which"):
+    if content_words[0].lower_text in RELATIVE_OPENERS:
         return None  # a relative clause on the speaker ("said Luis Rubio, who heads ...") is no statement
     start, end = span_of(content_words)
     speaker = speaker_words(speaker_head) if speaker_head is not None else []
@@ -321,13 +89,6 @@ def _make(cue, content_words, speaker_head, rule, sent, confidence=0.9) -> Attri
             words = trim([w for w in appos[0].subtree() if w.text not in "()"])
             desc = " ".join(w.text for w in words) or None
     return Attribution(start, end, cue, speaker, desc, rule, confidence, sentence=sent)
-
-
-def is_cue_verb(w: Word) -> bool:
-    """A reporting verb; a word tagged as a noun counts when it governs a subject or a clause as verbs do."""
-    if w.lemma not in REPORTING_VERBS:
-        return False
-    return w.upos in ("VERB", "AUX") or (w.upos in ("NOUN", "ADJ") and bool(w.kids("nsubj", "ccomp")))
 
 
 def _after_comma(w: Word) -> bool:
@@ -371,26 +132,6 @@ def that_clause_after(cue: Word, reach: int = 12) -> list[Word]:
     return []
 
 
-def _misparsed_conjunct(cue: Word, comp: Word) -> bool:
-    """After an inserted (parataxis) cue, the parser may hang on it as its complement what belongs
-    to the host clause or to the writer: the host's second conjunct ("It would take weeks, he said,
-    and intense wrangling could be paralyzing") or a participle set off by a comma ("..., South
-    Korea's intelligence service said, confirming an account from Zelenskyy"). Neither is what the
-    cue reports; the host clause is."""
-    if cue.rel != "parataxis" or comp.id < cue.id:
-        return False
-    if any(c.id < comp.id for c in comp.kids("cc")):
-        return True
-    # a participle opening its own phrase right after a comma, with no subject or complementiser of its own
-    opens = min(x.id for x in comp.subtree() if x.upos != "PUNCT") == comp.id
-    return comp.xpos == "VBG" and opens and not comp.kids("nsubj", "mark") and cue.sent.words[comp.id - 2].text == ","
-
-
-# subordinators of time, cause and concession: a clause they open says when or why, not what
-ADVERBIAL_MARKS = frozenset({"after", "before", "until", "till", "since", "once", "while", "whilst", "because",
-                             "although", "though", "whereas"})
-
-
 def _adverbial_clause(cue: Word, comp: Word) -> bool:
     """"Renzi said after the meeting broke up", "what Liz Wahl said when she resigned": the parser
     may make the adverbial clause the complement of the cue. One opened by a subordinator of time
@@ -404,7 +145,7 @@ def _adverbial_clause(cue: Word, comp: Word) -> bool:
     marks = marks or (opener.rel == "case" and opener.parent.rel in ("nsubj", "nsubj:pass") and opener.parent.parent is comp)
     if marks and opener.lemma in ADVERBIAL_MARKS:
         return True
-    negated = any(x.lower_text in ("not", "n't", "never") for x in cue.kids("advmod"))  # "did not say when": a question
+    negated = any(x.lower_text in NEGATING_ADVERBS for x in cue.kids("advmod"))  # "did not say when": a question
     return (cue.lemma == "say" and not negated and opener.rel == "advmod" and opener.parent is comp
             and opener.lower_text in ("when", "where", "whenever", "wherever"))
 
@@ -421,30 +162,6 @@ def _misparsed_apposition(cue: Word, comp: Word) -> bool:
     first = min(x.id for x in comp.subtree() if x.upos != "PUNCT")
     return bool(subjects) and first >= 2 and cue.sent.words[first - 2].text == "," and \
         max(x.id for s in subjects for x in speaker_words(s)) == first - 2
-
-
-def stranded_subject(cue: Word) -> Word | None:
-    """A speaker phrase the parser hung elsewhere, standing right before a cue that has no subject:
-    "Ukraine has captured 2 soldiers, South Korea's intelligence service says" (the phrase made a
-    conjunct of the object), "a scheme that Andrii Yusov, spokesperson for ..., says could mean"
-    (the name made a relative clause). From the word before the cue (past a comma), up through
-    nominal heads whose phrases end before the cue: the topmost name, else the nearest noun with
-    a determiner or a possessor."""
-    words = cue.sent.words
-    i = cue.id - 2
-    if i >= 0 and words[i].text == ",":
-        i -= 1
-    if i < 0:
-        return None
-    chain, w = [], words[i]
-    while w is not None and w.upos in ("NOUN", "PROPN") and max(x.id for x in w.subtree()) < cue.id:
-        chain.append(w)
-        w = w.parent
-    names = [x for x in chain if x.upos == "PROPN"]
-    if names:
-        return names[-1]
-    nouns = [x for x in chain if x.kids("det", "nmod:poss")]
-    return nouns[0] if nouns else None
 
 
 QUOTE_TOKENS = frozenset(["\"", "“", "”", "«", "»", "„", "‟", "''", "``", "'", "‘", "’"])  # a mark as a token of its own
@@ -485,7 +202,7 @@ def _with_opening(att: Attribution, opening: list[Word], rest: list[Word]) -> At
     if not opening or not rest:
         return att
     first, second = span_of(opening), span_of(rest)
-    return replace(att, start=first[0], end=max(att.end, second[1]), pieces=[first, second])
+    return replace(att, start=first[0], end=max(att.end, second[1]), pieces=(first, second))
 
 
 def _without_closing_as(words: list[Word], cue: Word) -> list[Word]:
@@ -521,11 +238,11 @@ def _reduced_relative(cue: Word, comp: Word) -> bool:
 def speech_verb_rule(sent: Sentence):
     """Reporting verbs with a clausal complement, a trailing/inserted cue, or "as X said"."""
     for w in sent.words:
-        if not is_cue_verb(w) or any(_governed(x) for x in w.kids("nsubj", "nsubj:pass")):
+        if not is_cue_verb(w) or any(governed(x) for x in w.kids("nsubj", "nsubj:pass")):
             continue  # ("with thousands reported dead": an absolute phrase, no one reports anything)
         reduced = next((c for c in w.kids("ccomp") if _reduced_relative(w, c)), None)
         appositions = [c for c in w.kids("ccomp") if _misparsed_apposition(w, c)]
-        comps = [c for c in w.kids("ccomp") if not _misparsed_conjunct(w, c) and c is not reduced and c not in appositions
+        comps = [c for c in w.kids("ccomp") if not misparsed_conjunct(w, c) and c is not reduced and c not in appositions
                  and not _adverbial_clause(w, c)]
         if not comps:
             comps = [x for x in w.kids("xcomp")
@@ -612,12 +329,6 @@ def speech_verb_rule(sent: Sentence):
                 yield att
 
 
-def wh_opened(verb: Word) -> bool:
-    """A clause opened by a wh-adverb ("..., when Clinton blasted him"): an adverbial clause saying when
-    or where, not an inserted cue (the parser labels "when" advmod, not mark)."""
-    return any(c.xpos == "WRB" and c.id < verb.id for c in verb.kids("advmod"))
-
-
 def describe_rule(sent: Sentence):
     """Verbs of labelling with an "as" complement: "describing it as a “bloody mess”"."""
     for w in sent.words:
@@ -669,8 +380,7 @@ def according_to_rule(sent: Sentence):
         words = contiguous_side(body, host, source) or body
         att = _make(w, words, source, "according-to", sent, 0.85)
         if att:
-            att.speaker = [x for x in att.speaker if x.id > w.id and not (x.lower_text == "to" and x.id == w.id + 1)]
-            yield att
+            yield replace(att, speaker=[x for x in att.speaker if x.id > w.id and not (x.lower_text == "to" and x.id == w.id + 1)])
 
 
 def _phrase_after(case: Word) -> Word | None:
@@ -767,11 +477,12 @@ def learned_cue_rule(sent: Sentence, found: list[Attribution], model: cuemodel.C
 def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = (), text: str = "", *,
                       cue_threshold: float | None = None) -> list[Attribution]:
     """All cue-based attributions of an article, one per (cue, content) pair, in text order.
-    ``cue_threshold`` overrides the learned cue model's own threshold (for tuning; above 1: rules only)."""
+    ``spans``: the article's quotations (``quotemarks.find_quote_spans``). ``cue_threshold``
+    overrides the learned cue model's own threshold (for tuning; above 1: rules only)."""
     found, seen = [], set()
     model = cuemodel.load()
+    quoted = [(q.start, q.end) for q in spans]
     for sent in sentences:
-        sent.quoted = [(q.start, q.end) for q in spans if q.start < sent.end and q.end > sent.start]
         for rule in RULES:
             for att in rule(sent):
                 key = (att.start, att.end)
@@ -780,7 +491,8 @@ def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = (), te
                 seen.add(key)
                 found.append(att)
         if model is not None:
-            for att in list(learned_cue_rule(sent, found, model, model.threshold if cue_threshold is None else cue_threshold)):
+            threshold = model.threshold if cue_threshold is None else cue_threshold
+            for att in list(learned_cue_rule(sent, found, model, threshold)):
                 if (att.start, att.end) not in seen:
                     seen.add((att.start, att.end))
                     found.append(att)
@@ -794,8 +506,7 @@ def find_attributions(sentences: list[Sentence], spans: list[QuoteSpan] = (), te
         if att is not None and (att.start, att.end) not in seen:
             seen.add((att.start, att.end))
             found.append(att)
-    spans = [(q.start, q.end) for q in spans]
-    return sorted((a for a in found if not inside_quotation(a, spans)), key=lambda a: (a.start, a.end))
+    return sorted((a for a in found if not inside_quotation(a, quoted)), key=lambda a: (a.start, a.end))
 
 
 def inside_quotation(att: Attribution, spans: list[tuple[int, int]]) -> bool:
@@ -808,34 +519,3 @@ def inside_quotation(att: Attribution, spans: list[tuple[int, int]]) -> bool:
     return any(start <= att.cue.start < end and start <= att.start and att.end <= end for start, end in spans)
 
 
-# -- statements found without a cue: transcript turns, and quoted titles that are not statements ------
-TRANSCRIPT_LABEL = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):[ \t]+(\S.*)$", re.M)
-NOT_SPEAKER_LABELS = frozenset({"UPDATE", "WATCH", "READ", "RELATED", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE",
-                                "CORRECTION", "BREAKING", "PHOTO", "PHOTOS", "VIDEO", "ADVERTISEMENT", "SOURCE",
-                                "SOURCES", "CLICK", "LISTEN", "MORE", "SEE", "ALSO", "FILE", "AP", "CNN", "WASHINGTON"})
-
-
-def transcript_turns(text: str) -> list[tuple[int, int, str]]:
-    """Turns of an interview or debate transcript: paragraphs opening with a speaker label in
-    capitals ("PENCE: Well, look, ..."), as (start, end, label). An article needs two such turns
-    before any counts, so a lone "UPDATE:" or dateline never does."""
-    turns = []
-    for m in TRANSCRIPT_LABEL.finditer(text):
-        label = m.group(1)
-        if label.rstrip(".") in NOT_SPEAKER_LABELS or sum(ch.isalpha() for ch in label) < 2:
-            continue
-        start, end = m.start(2), m.end(2)
-        while end > start and text[end - 1] in "\"” \t":
-            end -= 1
-        turns.append((start, end, label))
-    return turns if len(turns) >= 2 else []
-
-
-def is_title(q: QuoteSpan, text: str, sent: Sentence) -> bool:
-    """A short quoted name inside a sentence - a programme, book or slogan (“Fox News Sunday”) -
-    rather than speech: every word capitalised, at most five, and not opening its sentence."""
-    words = re.findall(r"[\w’'-]+", q.text(text))
-    if not words or len(words) > 5 or q.start <= sent.start + 1:
-        return False
-    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "with", "at", "by"}
-    return all(w[:1].isupper() or w.lower() in small for w in words) and words[0][:1].isupper()

