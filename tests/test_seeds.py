@@ -172,9 +172,25 @@ SEED_STATEMENTS = [
 ]
 
 
+# On a CPU without native bfloat16 the parser and MiniLM run in float32 (``encoder.fast_dtype``), and
+# one sentence of seed 003 parses otherwise: there the learned cue model also takes "Polish military
+# expert Artur Micek identified the infantry soldiers attacked by drones ... as North Koreans".
+FLOAT32_ALSO = ('003', 'indirect', 'Artur Micek', 'the infantry soldiers attacked by drones')
+
+
+def expected_statements() -> list[tuple]:
+    """The seed statements the bundled models find on this machine's numeric path."""
+    from quotes.encoder import fast_dtype
+
+    expected = list(SEED_STATEMENTS)
+    if fast_dtype("cpu") is None:
+        expected.insert(next(i for i, row in enumerate(expected) if row[0] == "003"), FLOAT32_ALSO)
+    return expected
+
+
 def test_every_seed_statement_with_its_speaker(seeds_db):
     stored = [(q["article"][:3], q["type"], q["speaker"], q["text"][:40]) for q in quotes_of(seeds_db)]
-    expected = list(SEED_STATEMENTS)
+    expected = expected_statements()
     assert len(stored) == len(expected), "\n".join(map(repr, stored))
     for got, want in zip(stored, expected):
         assert got == tuple(got[2] if w is ... else w for w in want), got
