@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 from .extraction.names import SPEAKER_KINDS
-from .output import ALIASES, RECORD_FORMATS, render, shorten
+from .output import ALIASES, RECORD_FORMATS, printable, render, shorten
 
 SQL_INT_MAX = 2**63 - 1  # the largest integer SQLite and PostgreSQL bigint hold
 
@@ -22,6 +22,11 @@ OUTPUT_HELP = {
     "tsv": "Tab-separated values with a header row.",
 }
 
+
+
+def echo(message: str = "", **kwargs) -> None:
+    """``click.echo`` of a message for people, made printable (``output.printable``)."""
+    click.echo(printable(str(message)), **kwargs)
 
 def output_options(default: str = "table", *, views: tuple = ("table",), format_aliases: dict | None = None):
     """The output options every record-printing command shares: ``--json``, ``--nl``, ``--csv`` and
@@ -152,11 +157,11 @@ def ingest(ctx, paths, outlet, url, published, workers, device, ray_address, sil
     finally:
         db.close()
     for path, note in report.warnings:
-        click.echo(f"warning: {path}: {note}", err=True)
+        echo(f"warning: {path}: {note}", err=True)
     for path, reason in report.failed:
-        click.echo(f"error: {path}: {reason}", err=True)
+        echo(f"error: {path}: {reason}", err=True)
     if not silent:
-        click.echo(f"articles: {report.new} new, {report.skipped} already stored; quotes: {report.quotes}; "
+        echo(f"articles: {report.new} new, {report.skipped} already stored; quotes: {report.quotes}; "
                    f"new speakers: {report.speakers}" + (f"; failed: {len(report.failed)}" if report.failed else ""), err=True)
     if report.failed:
         ctx.exit(1)
@@ -198,9 +203,9 @@ def reextract(ctx, article_ids, outlet, since, until, behind, reparse, silent):
     finally:
         db.close()
     for source, reason in report.failed:
-        click.echo(f"error: {source}: {reason}", err=True)
+        echo(f"error: {source}: {reason}", err=True)
     if not silent:
-        click.echo(f"articles: {report.articles} re-extracted, {report.changed} changed"
+        echo(f"articles: {report.articles} re-extracted, {report.changed} changed"
                    + (f", {report.reparsed} parsed again" if report.reparsed else "")
                    + f"; quotes: {report.kept} kept, {report.added} added, {report.removed} removed; "
                    f"speakers removed: {report.speakers_removed}"
@@ -230,7 +235,7 @@ def who_said(db, text, limit, fmt):
     with db.engine.connect() as conn:
         rows = search(conn, text, limit=limit)
     if not rows and fmt == "table":
-        click.echo(f"no quote matches {text!r}", err=True)
+        echo(f"no quote matches {text!r}", err=True)
         return
     render(rows, fmt, columns=QUOTE_TABLE if fmt == "table" else [c.strip('"') for c in COLUMNS], widths=QUOTE_WIDTHS)
 
@@ -306,9 +311,9 @@ def models_info(ctx, fmt, silent):
         rows.append({"processor": proc, "path": path, "size_mb": info.get("size_mb"),
                      "dev_scores": ", ".join(f"{k} {v}" for k, v in info.get("dev", {}).items())})
     if not silent:
-        click.echo(f"models: {directory} ({ms.kind})", err=True)
+        echo(f"models: {directory} ({ms.kind})", err=True)
         for name, info in card.get("transformers", {}).items():
-            click.echo(f"transformer: {name} from the installed {info.get('package')} wheel, used by "
+            echo(f"transformer: {name} from the installed {info.get('package')} wheel, used by "
                        f"{', '.join(info.get('used_by', []))}", err=True)
     render(rows, fmt, columns=["processor", "path", "size_mb", "dev_scores"], widths={"path": 70})
 
@@ -329,7 +334,7 @@ def models_download(target, silent):
     except Exception as e:
         raise click.ClickException(f"download failed (no network?): {str(e).splitlines()[0]}") from e
     if not silent:
-        click.echo(f"downloaded; run quotes --models {target or stanza.resources.common.DEFAULT_MODEL_DIR} ...", err=True)
+        echo(f"downloaded; run quotes --models {target or stanza.resources.common.DEFAULT_MODEL_DIR} ...", err=True)
 
 
 # -- speakers ---------------------------------------------------------------------------------------
@@ -397,12 +402,12 @@ def speakers_show(ctx, name, fmt):
                 render(({"speaker_id": sp.id, "speaker": sp.name, **q._asdict()} for q in quotes), fmt,
                        columns=SPEAKER_QUOTE_COLUMNS)
                 return
-            click.echo(f"{sp.name}  [{sp.kind}, id {sp.id}]" + (f"  {sp.description}" if sp.description else ""))
+            echo(f"{sp.name}  [{sp.kind}, id {sp.id}]" + (f"  {sp.description}" if sp.description else ""))
             by_alias = alias_articles(s.connection(), sp.id)
             for al in sorted(sp.aliases, key=lambda a: -a.count):
-                click.echo(f"  alias: {al.alias} ({al.count})  {by_alias.get(al.alias) or ''}")
+                echo(f"  alias: {al.alias} ({al.count})  {by_alias.get(al.alias) or ''}")
             for q in speaker_quotes(s.connection(), sp.id):
-                click.echo(f"  - [{q.type}] {q.article} ({q.cue_text or '-'}): {shorten(q.text, 100)}")
+                echo(f"  - [{q.type}] {q.article} ({q.cue_text or '-'}): {shorten(q.text, 100)}")
     finally:
         db.close()
 
@@ -421,7 +426,7 @@ def speakers_merge(ctx, source, target, silent):
 
     r = _correct(ctx, merge, source, target)
     if not silent:
-        click.echo(f"merged into {r['name']} (id {r['id']})", err=True)
+        echo(f"merged into {r['name']} (id {r['id']})", err=True)
 
 
 @speakers.command("split")
@@ -439,7 +444,7 @@ def speakers_split(ctx, name, alias, new_name, silent):
 
     r = _correct(ctx, split, name, alias, new_name)
     if not silent:
-        click.echo(f"split off {r['name']} (id {r['id']})", err=True)
+        echo(f"split off {r['name']} (id {r['id']})", err=True)
 
 
 @speakers.command("rename")
@@ -456,7 +461,7 @@ def speakers_rename(ctx, name, new_name, silent):
 
     r = _correct(ctx, rename, name, new_name)
     if not silent:
-        click.echo(f"renamed to {r['name']} (id {r['id']})", err=True)
+        echo(f"renamed to {r['name']} (id {r['id']})", err=True)
 
 
 # -- variants ---------------------------------------------------------------------------------------
@@ -483,7 +488,7 @@ def variants(db, speaker, min_outlets, conflicts, fmt):
             r["flags"] = ",".join(f for f, on in (("wording", r["wording_differs"]), ("framing", r["framing_differs"]),
                                                    ("SPEAKERS", r["speakers_differ"])) if on)
         if not rows:
-            click.echo("no variant groups", err=True)
+            echo("no variant groups", err=True)
             return
         render(rows, fmt, columns=["variant_id", "n_outlets", "n_articles", "types", "speakers", "flags", "canonical_text"],
                widths={"canonical_text": 60, "speakers": 40})
@@ -531,17 +536,17 @@ def compare(db, variant_id, color, fmt):
         render(rows, fmt, columns=[*members[0]])
         return
     color = sys.stdout.isatty() if color is None else color
-    click.echo(f"variant {variant_id}: {canonical['text']}\n")
+    echo(f"variant {variant_id}: {canonical['text']}\n")
     for m in members:
-        click.echo(f"{m['outlet'] or '(unknown outlet)'} | {m['article']} | {m['type']} | {m['speaker'] or '?'} "
+        echo(f"{m['outlet'] or '(unknown outlet)'} | {m['article']} | {m['type']} | {m['speaker'] or '?'} "
                    f"({m['speaker_mention'] or '-'}) | cue: {m['cue_text'] or '-'}")
-        click.echo("  " + " ".join(_diff_piece(op, t, color) for op, t in m["diff"]) + "\n")
+        click.echo("  " + " ".join(_diff_piece(op, printable(t), color) for op, t in m["diff"]) + "\n")
     if related:
-        click.echo("related statements (other speakers confirming, repeating or answering it):\n")
+        echo("related statements (other speakers confirming, repeating or answering it):\n")
     for r in related:
         group = f" | variant {r['variant_id']}" if r["variant_id"] else ""
-        click.echo(f"{r['outlet'] or '(unknown outlet)'} | {r['article']} | {r['type']} | {r['speaker'] or '?'}{group}")
-        click.echo(f"  {r['text']}\n")
+        echo(f"{r['outlet'] or '(unknown outlet)'} | {r['article']} | {r['type']} | {r['speaker'] or '?'}{group}")
+        echo(f"  {r['text']}\n")
 
 
 def _diff_piece(op, text, color):
@@ -577,7 +582,7 @@ def serve(ctx, host, port):
         datasette = make_datasette(path)
     except ServeError as e:
         raise click.ClickException(str(e)) from e
-    click.echo(f"serving {path} read-only at http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    echo(f"serving {path} read-only at http://{host}:{port}/ (Ctrl+C stops)", err=True)
     run(datasette, host=host, port=port)
 
 
@@ -611,7 +616,7 @@ def db_upgrade(ctx, revision, silent):
         finally:
             db.close()
     if not silent:
-        click.echo(f"upgraded to {revision}", err=True)
+        echo(f"upgraded to {revision}", err=True)
 
 
 @db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
@@ -637,7 +642,7 @@ def db_downgrade(ctx, revision, yes, silent):
     with migration_lock(url):
         downgrade(url, revision)
     if not silent:
-        click.echo(f"downgraded to {revision}", err=True)
+        echo(f"downgraded to {revision}", err=True)
 
 
 @db_group.command("current")
@@ -650,7 +655,7 @@ def db_current(ctx):
     from .db import current_revision, db_url, make_engine
 
     engine = make_engine(db_url(ctx.obj["db"]))
-    click.echo(current_revision(engine) or "(empty: run `quotes db upgrade`)")
+    echo(current_revision(engine) or "(empty: run `quotes db upgrade`)")
     engine.dispose()
 
 
@@ -674,7 +679,7 @@ def db_status(db, fmt):
         render(rows, fmt, columns=["what", "installed", "articles", "current", "fix"])
         return
     for r in rows:
-        click.echo(f"{r['what']}: {r['current']} of {r['articles']} articles made by the installed one ({r['installed']})"
+        echo(f"{r['what']}: {r['current']} of {r['articles']} articles made by the installed one ({r['installed']})"
                    + (f"; {r['articles'] - r['current']} behind: run `{r['fix']}`" if r["articles"] > r["current"] else ""))
 
 
@@ -698,7 +703,7 @@ def db_history(ctx, fmt):
                  "description": " ".join((rev.doc or "").split())} for rev in revisions), fmt, columns=columns)
         return
     for rev in revisions:
-        click.echo(f"{rev.revision}  {(rev.doc or '').splitlines()[0]}")
+        echo(f"{rev.revision}  {(rev.doc or '').splitlines()[0]}")
 
 
 def main():
@@ -712,7 +717,7 @@ def main():
     try:
         code = cli.main(obj=obj, standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("Aborted!", err=True)
+        echo("Aborted!", err=True)
         sys.exit(1)
     except click.ClickException as e:
         e.message = mask_secrets(e.message)
@@ -727,10 +732,10 @@ def main():
 
         reason = explain(db_url(obj.get("db")), e) if isinstance(e, (OSError, DBAPIError)) else None
         if reason:
-            click.echo(mask_secrets(f"Error: {reason}"), err=True)
+            echo(mask_secrets(f"Error: {reason}"), err=True)
             sys.exit(1)
         first = str(e).splitlines()[0] if str(e) else ""
-        click.echo(mask_secrets(f"Error: {type(e).__name__}: {first} (QUOTES_DEBUG=1 shows where)"), err=True)
+        echo(mask_secrets(f"Error: {type(e).__name__}: {first} (QUOTES_DEBUG=1 shows where)"), err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 

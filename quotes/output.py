@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 import textwrap
 from typing import Iterable
@@ -18,8 +19,21 @@ FORMATS = ("table", *RECORD_FORMATS)
 ALIASES = {"jsonl": "nl"}  # the names `--format` accepted before --nl existed
 
 
+# control characters (an escape sequence can clear or recolour a terminal; a carriage return overwrites
+# the line) and the marks that reorder text on screen (bidirectional overrides and isolates)
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to show on a terminal: what ``UNPRINTABLE`` matches is written as its escape
+    (``\\x1b``, ``\\u202e``), so it shows instead of acting; line breaks and tabs are kept. Every
+    field a command prints for people goes through here (tables, text views, messages); JSON escapes
+    them by itself, and CSV and TSV keep the data as stored, for programs."""
+    return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def shorten(text, width: int) -> str:
-    text = "" if text is None else " ".join(str(text).split())
+    text = "" if text is None else printable(" ".join(str(text).split()))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

@@ -72,13 +72,18 @@ class RawArticle:
 
 
 def iter_paths(paths: list[str], failures: list | None = None) -> Iterator[str]:
-    """Expand directories recursively (sorted, hidden files skipped); ``-`` stays as stdin.
+    """Expand directories recursively (sorted, hidden files skipped); ``-`` stays as stdin; an empty
+    path is refused (it would mean the current folder).
 
     A subfolder that cannot be listed is appended to ``failures`` as a ``ReadFailure``; special files
     (pipes, devices, sockets) found in a folder are named there too and never opened."""
     for p in paths:
         if p == "-":
             yield p
+            continue
+        if not p.strip():  # Path("") is the current folder: `quotes ingest "$UNSET"` would read all of it
+            if failures is not None:
+                failures.append(ReadFailure(repr(p), "an empty path (an unset variable?): nothing read from it"))
             continue
         path = Path(p)
         if path.is_dir():

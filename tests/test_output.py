@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from quotes.output import render
+from quotes.output import UNPRINTABLE, render
 
 pytestmark = pytest.mark.fast  # no parser, no sentence encoder (conftest refuses them)
 
@@ -64,3 +64,27 @@ def test_streams_row_by_row(fmt):
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError):
         render([], "xml")
+
+
+@pytest.mark.parametrize("hostile", ["\x1b[2J\x1b[H", "\x07", "\u202e", "\x9b31m"])
+def test_terminal_controls_in_a_field_are_shown_not_obeyed(hostile):
+    """An id or an outlet holding an escape sequence (one clears the screen), a carriage return or a
+    bidirectional override is printed as its escape in a table (issue 31, item 12)."""
+    out = io.StringIO()
+    render([{"outlet": f"Daily{hostile}News", "text": "said"}], "table", out=out)
+    shown = out.getvalue()
+    assert not UNPRINTABLE.search(shown.replace("\n", ""))
+    assert hostile.encode("unicode_escape").decode("ascii") in shown
+
+
+def test_a_carriage_return_in_a_table_field_is_a_space():
+    out = io.StringIO()
+    render([{"outlet": "Daily\rNews"}], "table", out=out)
+    assert "\r" not in out.getvalue() and "Daily News" in out.getvalue()
+
+
+def test_messages_for_people_are_printable(capsys):
+    from quotes.cli import echo
+
+    echo("error: \x1b[2Jevil.txt: could not read it", err=True)
+    assert capsys.readouterr().err == "error: \\x1b[2Jevil.txt: could not read it\n"

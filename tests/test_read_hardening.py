@@ -146,6 +146,30 @@ def test_ingest_keeps_the_good_inputs_and_names_the_bad(tmp_path):
 
 
 @pytest.mark.fast
+@pytest.mark.fast
+def test_an_empty_path_is_refused_not_taken_for_the_current_folder(tmp_path, monkeypatch):
+    """`quotes ingest "$UNSET"` passes "": Path("") is the current folder, which it must not read
+    (issue 31, item 7)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("“We will rebuild,” the mayor said.")
+    failures: list = []
+    assert list(iter_paths(["", "  "], failures)) == []
+    assert [f.reason for f in failures] == ["an empty path (an unset variable?): nothing read from it"] * 2
+
+
+def test_ingest_of_an_empty_path_fails_and_keeps_the_good_one(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("“We will rebuild every school,” the mayor said on Monday.")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "other.txt").write_text("“Not this one,” the governor said.")
+    db = tmp_path / "q.db"
+    r = subprocess.run([sys.executable, "-m", "quotes.cli", "--db", str(db), "ingest", "--workers", "1", "", str(good)],
+                       capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert r.returncode != 0
+    assert "error: '': an empty path (an unset variable?): nothing read from it" in r.stderr
+    assert [q["text"] for q in quotes_of(db)] == ["We will rebuild every school,"]
+
+
 def test_a_huge_one_line_article_is_refused_at_once(tmp_path):
     import time
 
