@@ -728,8 +728,11 @@ def main():
             raise
         from sqlalchemy.exc import DBAPIError
 
-        from .db import db_url, explain
+        from .db import DatabaseURLError, db_url, explain
 
+        if isinstance(e, DatabaseURLError):
+            echo(f"Error: {e}", err=True)
+            sys.exit(1)
         reason = explain(db_url(obj.get("db")), e) if isinstance(e, (OSError, DBAPIError)) else None
         if reason:
             echo(mask_secrets(f"Error: {reason}"), err=True)

@@ -75,8 +75,17 @@ def split(s: Session, ref: str, alias: str, new_name: str | None = None) -> Spea
 
 
 def rename(s: Session, ref: str, new_name: str) -> Speaker:
-    """Rename a speaker and lock the name; the old name stays as an alias."""
+    """Rename a speaker and lock the name; the old name stays as an alias. A blank name, or one
+    another speaker has, is refused (two speakers of one name could no longer be told apart by it:
+    `merge` makes them one)."""
     sp = find_speaker(s, ref)
+    new_name = " ".join(new_name.split())
+    if not new_name:
+        raise CorrectionError("a speaker's name cannot be empty")
+    other = s.scalar(select(Speaker).where(func.lower(Speaker.name) == new_name.lower(), Speaker.id != sp.id))
+    if other is not None:
+        raise CorrectionError(f"speaker {other.id} is called {other.name!r} already: "
+                              f"`quotes speakers merge {sp.id} {other.id}` makes them one")
     old = sp.name
     if all(al.alias != old for al in sp.aliases):
         sp.aliases.append(SpeakerAlias(alias=old, count=0))

@@ -24,7 +24,9 @@ class SchemaError(RuntimeError):
     """The database is not at the schema this code expects."""
 
 
-SECRET_IN_URL = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]*@", re.I)
+# the password runs from the user's colon to the "@" that a host follows (itself followed by a port,
+# a path, a space or the end): a password may hold spaces and "@" ("pa ss", "p@ss"), and all of it is hidden
+SECRET_IN_URL = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/@\s]*:).*?@(?=[^@\s/:]+(?::\d*)?(?:[/\s?]|$))", re.I)
 SECRET_PARAM = re.compile(r"(?P<head>\bpassword\s*=\s*)(?:'[^']*'|\"[^\"]*\"|\S+)", re.I)
 
 
@@ -57,10 +59,24 @@ def explain(url: str, error: BaseException) -> str | None:
     return None
 
 
+class DatabaseURLError(ValueError):
+    """A database URL that cannot be read as the user meant it; the message never holds its password."""
+
+
+# the user information of a URL: everything between the scheme and the last "@" before the host
+USERINFO = re.compile(r"^[a-z][a-z0-9+.-]*://(?P<userinfo>[^/]*)@[^@/]*(?:/|$)", re.I)
+
+
 def db_url(db: str | None = None) -> str:
-    """A SQLAlchemy URL for a path or URL (QUOTES_DB, else ./quotes.db)."""
+    """A SQLAlchemy URL for a path or URL (QUOTES_DB, else ./quotes.db). A URL whose user or password
+    holds a raw "@" or a space is refused: the driver would take part of the password for the host,
+    and name it in its error."""
     db = db or os.environ.get("QUOTES_DB") or DEFAULT_DB
     if "://" in db:
+        m = USERINFO.match(db)
+        if m and ("@" in m["userinfo"] or re.search(r"\s", m["userinfo"])):
+            raise DatabaseURLError('the user or password of the database URL holds "@" or a space: percent-encode it '
+                                   '("@" as %40, a space as %20)')
         return db.replace("postgresql://", "postgresql+psycopg://", 1) if db.startswith("postgresql://") else db
     return f"sqlite:///{Path(db).expanduser()}"
 

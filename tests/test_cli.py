@@ -137,6 +137,24 @@ def test_database_passwords_never_reach_a_message():
         assert len(r.stderr.strip().splitlines()) == 1, r.stderr
 
 
+@pytest.mark.parametrize("password", ["pa ss word", "p@ss@word"])
+def test_a_password_with_a_space_or_an_at_sign_is_never_printed(password):
+    """Issue 31, item 3: such a password was printed whole (a space), or its tail named as the host
+    (an "@"): the URL is refused in one line that holds no part of it, from --db and from QUOTES_DB."""
+    import os
+    import subprocess
+    import sys
+
+    url = f"postgresql://reader:{password}@127.0.0.1:9/nowhere"
+    runs = [([sys.executable, "-m", "quotes.cli", "--db", url, "who-said", "x"], None),
+            ([sys.executable, "-m", "quotes.cli", "db", "upgrade"], dict(os.environ, QUOTES_DB=url))]
+    for cmd, env in runs:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+        assert r.returncode == 1
+        assert not {"pa", "ss", "word"} & set(re.findall(r"\w+", r.stdout + r.stderr)), r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1 and "percent-encode" in r.stderr
+
+
 def test_mask_secrets():
     from quotes.db import mask_secrets
 
@@ -144,6 +162,8 @@ def test_mask_secrets():
         "cannot open postgresql+psycopg://u:***@h:5432/db: refused"
     assert mask_secrets("host=h user=u password='x y' dbname=d") == "host=h user=u password=*** dbname=d"
     assert mask_secrets("sqlite:///tmp/quotes.db") == "sqlite:///tmp/quotes.db"
+    assert mask_secrets("postgresql://u:pa ss@h:5432/db") == "postgresql://u:***@h:5432/db"
+    assert mask_secrets("postgresql://u:p@ss@h/db, and u@example.com") == "postgresql://u:***@h/db, and u@example.com"
 
 
 def test_read_commands_never_create_a_database(runner, tmp_path):

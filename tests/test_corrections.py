@@ -2,6 +2,7 @@
 import json
 import sqlite3
 
+import pytest
 from click.testing import CliRunner
 
 from quotes.cli import cli
@@ -110,3 +111,15 @@ def test_titled_name_is_a_person(seeds_db):
     rows = con.execute("select distinct s.name, s.kind from quotes q join speakers s on s.id = q.speaker_id "
                        "where q.speaker_mention like '%Kirby%'").fetchall()
     assert rows == [("John Kirby", "person")]
+
+
+@pytest.mark.parametrize("new_name,says", [("", "cannot be empty"), ("   ", "cannot be empty"),
+                                           ("john kirby", "is called 'John Kirby' already")])
+def test_rename_refuses_a_blank_name_or_another_speakers(seeds_copy, new_name, says):
+    """Issue 31, item 15: `speakers rename` took "", blanks and a name another speaker has; now it
+    says why in one line, and nothing changes."""
+    r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "speakers", "rename", "Trump", new_name])
+    assert r.exit_code == 1 and says in r.output and len(r.output.strip().splitlines()) == 1
+    con = sqlite3.connect(seeds_copy)
+    assert con.execute("select count(*) from speakers where name = 'Trump'").fetchone() == (1,)
+    assert con.execute("select count(*) from corrections").fetchone() == (0,)
