@@ -601,10 +601,14 @@ def db_upgrade(ctx, revision, silent):
 
     Example: quotes db upgrade
     """
-    from .db import db_url, migration_lock, upgrade
+    from .db import SchemaError, current_schema, db_url, migration_lock, upgrade
 
     url = db_url(ctx.obj["db"])
     with migration_lock(url):  # not while an ingest is migrating the same database
+        try:
+            current_schema(url)  # ours, and not from a newer quotes
+        except SchemaError as e:
+            raise click.ClickException(str(e)) from e
         upgrade(url, revision)
     if revision == "head":  # vectors are derived data, left to the package by the migrations
         from .db import Database

@@ -160,6 +160,37 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def current_schema(url: str, *, readonly: bool = False) -> str | None:
+    """The schema revision of the database at ``url`` (None: empty), once it is sure to be ours and
+    known to this code: another program's database (tables but no revision) and one a newer
+    ``quotes`` made (a revision this code does not know) are refused in one line, since migrating
+    either would damage it or fail half-way."""
+    engine = make_engine(url, readonly=readonly)
+    try:
+        current = current_revision(engine)
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    if current is None and tables - {"alembic_version"}:
+        raise SchemaError(f"{mask_secrets(url)} holds tables that quotes did not create; use another --db")
+    if current is not None and not known_revision(url, current):
+        from . import __version__
+
+        raise SchemaError(f"the database is at schema {current}, which quotes {__version__} does not know: a newer "
+                          "quotes made it; upgrade quotes to use it")
+    return current
+
+
+def known_revision(url: str, revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(alembic_config(url)).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def head_revision(url: str) -> str:
     from alembic.script import ScriptDirectory
 
@@ -247,15 +278,7 @@ class Database:
                               "run `quotes db upgrade`")
 
     def _current(self, *, readonly: bool = False) -> str | None:
-        engine = make_engine(self.url, readonly=readonly)
-        try:
-            current = current_revision(engine)
-            tables = set(inspect(engine).get_table_names())
-        finally:
-            engine.dispose()
-        if current is None and tables - {"alembic_version"}:
-            raise SchemaError(f"{mask_secrets(self.url)} holds tables that quotes did not create; use another --db")
-        return current
+        return current_schema(self.url, readonly=readonly)
 
     @contextmanager
     def session(self):

@@ -349,3 +349,28 @@ def test_downgrade_to_base_asks_first(seeds_copy):
     assert tables <= {"alembic_version", "sqlite_sequence"}  # SQLite's own, which it never drops
     r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "who-said", "Geneva"])  # a read command does not recreate it
     assert r.exit_code == 1 and "run `quotes db upgrade`" in r.output
+
+
+def test_db_upgrade_leaves_another_programs_database_alone(tmp_path):
+    """Issue 31, item 9: `db upgrade` added the quotes schema to any SQLite file (and ingest then
+    took it); now it refuses in one line and the file keeps only its own tables."""
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("create table stuff (x)")
+    con.commit()
+    con.close()
+    r = CliRunner().invoke(cli, ["--db", str(other), "db", "upgrade"])
+    assert r.exit_code == 1 and "did not create" in r.output
+    assert [n for (n,) in sqlite3.connect(other).execute("select name from sqlite_master")] == ["stuff"]
+
+
+@pytest.mark.parametrize("command", [["who-said", "Geneva"], ["db", "upgrade"], ["speakers"]])
+def test_a_database_from_a_newer_quotes_says_so(seeds_copy, command):
+    """A revision this code does not know is a newer quotes' schema: the advice is to upgrade quotes,
+    not the database (`db upgrade` would fail)."""
+    con = sqlite3.connect(seeds_copy)
+    con.execute("update alembic_version set version_num = '0099'")
+    con.commit()
+    con.close()
+    r = CliRunner().invoke(cli, ["--db", str(seeds_copy), *command])
+    assert r.exit_code == 1 and "a newer quotes made it" in r.output and "db upgrade" not in r.output
