@@ -162,7 +162,8 @@ def ingest(ctx, paths, outlet, url, published, workers, device, ray_address, sil
         echo(f"error: {path}: {reason}", err=True)
     if not silent:
         echo(f"articles: {report.new} new, {report.skipped} already stored; quotes: {report.quotes}; "
-                   f"new speakers: {report.speakers}" + (f"; failed: {len(report.failed)}" if report.failed else ""), err=True)
+                   f"new speakers: {report.speakers}" + (f"; failed: {len(report.failed)}" if report.failed else "")
+             + (f"; grouped {report.resumed} articles an interrupted run had stored" if report.resumed else ""), err=True)
     if report.failed:
         ctx.exit(1)
 
@@ -209,7 +210,8 @@ def reextract(ctx, article_ids, outlet, since, until, behind, reparse, silent):
                    + (f", {report.reparsed} parsed again" if report.reparsed else "")
                    + f"; quotes: {report.kept} kept, {report.added} added, {report.removed} removed; "
                    f"speakers removed: {report.speakers_removed}"
-                   + (f"; failed: {len(report.failed)}" if report.failed else ""), err=True)
+                   + (f"; failed: {len(report.failed)}" if report.failed else "")
+                   + (f"; grouped {report.resumed} articles an interrupted run had left" if report.resumed else ""), err=True)
     if report.failed:
         ctx.exit(1)
 

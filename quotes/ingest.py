@@ -25,7 +25,7 @@ from .clean import clean_article
 from .db import Database
 from .extraction.analyse import Analysed, Failed
 from .grouping import neighbours
-from .grouping.groups import group_article
+from .grouping.groups import group_article, group_unfinished
 from .models_db import Article, Speaker
 from .read import RawArticle, ReadFailure, iter_paths, read_items
 from .store import AlreadyStored, Overrides, embed_missing, store_article
@@ -38,6 +38,7 @@ __all__ = ["IngestReport", "Overrides", "ingest_paths"]
 class IngestReport:
     new: int = 0
     skipped: int = 0
+    resumed: int = 0  # articles an interrupted run stored, grouped by this one
     quotes: int = 0
     speakers: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -61,6 +62,7 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
     overrides = overrides or Overrides()
     speakers_before = _count_speakers(db)
     embed_missing(db)  # quotes stored before vectors were (an upgraded database) are grouping's candidates too
+    report.resumed = group_unfinished(db)  # articles an interrupted run stored but did not group
     bar = progress() if progress else None
     version = None
     analysed = _analysed_on_ray(ray_address) if ray_address else _analysed_here

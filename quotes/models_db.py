@@ -44,6 +44,7 @@ class Article(Base):
     parser_version: Mapped[str | None] = mapped_column(Text)
     extractor_version: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    grouped_at: Mapped[datetime | None] = mapped_column(DateTime)  # NULL until variant grouping has done it
     quotes: Mapped[list["Quote"]] = relationship(back_populates="article", cascade="all, delete-orphan")
 
 

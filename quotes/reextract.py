@@ -27,7 +27,7 @@ from sqlalchemy import delete, func, or_, select, update
 from .db import Database
 from .extraction.analyse import extract_article, extractor_version
 from .grouping import neighbours
-from .grouping.groups import EMBEDDING_MODEL, group_article, refresh_group
+from .grouping.groups import EMBEDDING_MODEL, group_article, group_unfinished, refresh_group
 from .grouping.terms import index_terms
 from .models_db import Article, Correction, Quote, QuoteSuccessor, QuoteVector, Speaker, SpeakerAlias, VariantGroup
 from .speakers import alias_key, resolve_speakers
@@ -43,6 +43,7 @@ class ReextractReport:
     added: int = 0
     removed: int = 0
     reparsed: int = 0
+    resumed: int = 0  # articles an interrupted run left ungrouped, grouped first
     speakers_removed: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: Counter = field(default_factory=Counter)
@@ -73,6 +74,7 @@ def reextract(db: Database, article_ids: list[int], *, reparse: bool = False, mo
     """Re-extract the given articles (see the module docstring); returns what changed."""
     report = ReextractReport()
     embed_missing(db)  # an upgraded database's old quotes are candidates of the new ones' grouping
+    report.resumed = group_unfinished(db)  # articles an interrupted run left ungrouped
     parser_version = _parser_version(models)
     with db.engine.connect() as conn:  # open, so that the ids of deleted quotes leave it at once
         neighbours.index_for(conn)
@@ -149,6 +151,7 @@ def _replace(s, article_id: int, report: ReextractReport, *, reparse: bool, mode
         q.sentence, q.confidence, q.rule = occ.sentence, occ.confidence, occ.rule
     new_quotes = []
     if fresh:
+        article.grouped_at = None  # until the added quotes are grouped, in the next transaction
         vectors = _vectors(s, [occ.text for occ, _ in fresh])
         new_quotes = add_quotes(s, article, [occ for occ, _ in fresh], [sp for _, sp in fresh], vectors)
     if gone:

@@ -125,3 +125,72 @@ def test_a_parser_failure_is_one_article_failed_not_a_crashed_run(tmp_path, monk
     only = ingest_paths(db, [str(folder / "b.txt")], workers=1)  # a batch of one fails the same way
     db.close()
     assert only.failed == [("b.txt", "the parser failed: RuntimeError")] and only.new == 0
+
+
+def _partition(db_path) -> set[frozenset]:
+    import sqlite3
+
+    groups: dict = {}
+    for gid, text in sqlite3.connect(db_path).execute("select variant_id, text from quotes where variant_id is not null"):
+        groups.setdefault(gid, set()).add(text)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _interrupted_between_store_and_grouping(tmp_path, monkeypatch) -> tuple[Path, Path]:
+    """Two seed articles that share statements; the run is killed (KeyboardInterrupt) right after
+    storing the second one, before grouping it."""
+    import quotes.ingest
+
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for src in sorted(SEEDS.glob("*.txt"))[:2]:
+        (folder / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    real, calls = quotes.ingest.group_article, []
+
+    def killed_on_the_second(s, article_id, **kwargs):
+        calls.append(article_id)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(s, article_id, **kwargs)
+
+    monkeypatch.setattr(quotes.ingest, "group_article", killed_on_the_second)
+    db_path = tmp_path / "q.db"
+    db = Database(str(db_path))
+    try:
+        ingest_paths(db, [str(folder)], workers=1)
+    except KeyboardInterrupt:
+        pass
+    db.close()
+    monkeypatch.setattr(quotes.ingest, "group_article", real)
+    return folder, db_path
+
+
+def test_a_run_killed_between_storing_and_grouping_is_finished_by_the_next(tmp_path, monkeypatch):
+    """Issue 31, item 5: the quotes of an article stored but not grouped stayed ungrouped for ever;
+    the next ingest groups it first, and the groups are those of a run never interrupted."""
+    import sqlite3
+
+    folder, db_path = _interrupted_between_store_and_grouping(tmp_path, monkeypatch)
+    con = sqlite3.connect(db_path)
+    assert con.execute("select count(*) from articles where grouped_at is null").fetchone() == (1,)
+    assert not _partition(db_path)  # nothing grouped yet: the first article had nothing to link to
+    db = Database(str(db_path))
+    report = ingest_paths(db, [str(folder)], workers=1)  # both stored already
+    db.close()
+    assert (report.new, report.skipped, report.resumed) == (0, 2, 1)
+    assert con.execute("select count(*) from articles where grouped_at is null").fetchone() == (0,)
+    whole = tmp_path / "whole.db"
+    db = Database(str(whole))
+    ingest_paths(db, [str(folder)], workers=1)
+    db.close()
+    assert _partition(db_path) == _partition(whole) and _partition(whole)
+
+
+def test_reextract_finishes_an_interrupted_grouping(tmp_path, monkeypatch):
+    from quotes.reextract import reextract
+
+    _, db_path = _interrupted_between_store_and_grouping(tmp_path, monkeypatch)
+    db = Database(str(db_path))
+    report = reextract(db, [])
+    db.close()
+    assert report.resumed == 1 and _partition(db_path)

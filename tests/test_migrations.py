@@ -168,13 +168,13 @@ def related_of(db) -> dict[tuple[int, int], float]:
 
 @pytest.mark.xfail(strict=True, reason="rebuilding related_quotes after upgrade moves to the package")
 def test_upgrade_recomputes_related_quotes(seeds_copy):
-    """`quotes db downgrade -1` drops related_quotes (declared derived by 0008): after `quotes db
+    """`quotes db downgrade 0007` drops related_quotes (declared derived by 0008): after `quotes db
     upgrade` the package has recomputed the related statements of the stored quotes, the same pairs
     ingest recorded (strengths may differ a little: word weights are counted over every stored quote,
     not over those stored before each article)."""
     before = related_of(seeds_copy)
     assert before
-    quotes_db(seeds_copy, "db", "downgrade", "-1")
+    quotes_db(seeds_copy, "db", "downgrade", "0007")
     quotes_db(seeds_copy, "db", "upgrade")
     after = related_of(seeds_copy)
     assert set(after) == set(before)
@@ -329,9 +329,9 @@ def test_every_view_answers(seeds_db):
 def test_db_commands(runner, temp_db):
     assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
     r = runner.invoke(cli, ["db", "current"])
-    assert r.stdout.strip() == "0008"
+    assert r.stdout.strip() == "0009"
     r = runner.invoke(cli, ["db", "history"])
-    assert [line.split()[0] for line in r.stdout.splitlines()] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"]
+    assert [line.split()[0] for line in r.stdout.splitlines()] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"]
 
 
 def test_downgrade_to_base_asks_first(seeds_copy):
@@ -339,7 +339,7 @@ def test_downgrade_to_base_asks_first(seeds_copy):
     r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "base"], input="n\n")
     assert r.exit_code == 1 and "drops every table" in r.output
     assert table_rows(seeds_copy) == before
-    r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "-8"], input="\n")  # also base
+    r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "-9"], input="\n")  # also base
     assert r.exit_code == 1 and table_rows(seeds_copy) == before
     r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "bogus"])
     assert r.exit_code == 1 and "no schema revision 'bogus'" in r.output and table_rows(seeds_copy) == before

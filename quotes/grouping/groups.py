@@ -27,7 +27,7 @@ article at a time, at ingest, in a transaction of its own after the article's) a
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..models_db import Article, Quote, QuoteVector, RelatedQuote, Speaker, VariantGroup
@@ -62,7 +62,33 @@ def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids
     the quote's rarest words (near-verbatim copies and one version containing another), plus the
     members of the groups those belong to. Similarities are computed for all pairs at once (a
     matrix product for the semantic side, ``rapidfuzz.process.cdist`` for the lexical side); the
-    full rule runs only on the pairs that clear the lowest threshold of either kind."""
+    full rule runs only on the pairs that clear the lowest threshold of either kind.
+
+    The article is recorded as grouped (``articles.grouped_at``) in the same transaction: a run
+    killed before it commits leaves the article to the next run (``ungrouped_articles``)."""
+    _group_quotes(s, article_id, exact=exact, quote_ids=quote_ids)
+    s.execute(update(Article).where(Article.id == article_id).values(grouped_at=func.current_timestamp())
+              .execution_options(synchronize_session=False))
+
+
+def ungrouped_articles(s: Session) -> list[int]:
+    """Ids of the stored articles variant grouping has not done (a run was killed between storing
+    an article and grouping it), oldest first."""
+    return list(s.scalars(select(Article.id).where(Article.grouped_at.is_(None)).order_by(Article.id)))
+
+
+def group_unfinished(db) -> int:
+    """Group the articles an interrupted run stored but did not group (``ungrouped_articles``), each
+    in a transaction of its own; returns how many. Ingest and reextract call it first."""
+    with db.read() as s:
+        ids = ungrouped_articles(s)
+    for article_id in ids:
+        with db.session() as s:
+            group_article(s, article_id)
+    return len(ids)
+
+
+def _group_quotes(s: Session, article_id: int, *, exact: bool, quote_ids: list[int] | None) -> None:
     stmt = select(Quote).where(Quote.article_id == article_id, Quote.variant_id.is_(None)).order_by(Quote.id)
     if quote_ids is not None:  # only these (re-extraction: the quotes it added)
         stmt = stmt.where(Quote.id.in_(quote_ids))
