@@ -263,7 +263,7 @@ def export(db, fmt):
 
 # -- parse / models -------------------------------------------------------------------------------
 @cli.command()
-@click.argument("file", type=click.File("rb"))
+@click.argument("file")
 @click.option("--format", "fmt", type=click.Choice(["conllu", "json"]), default="conllu", show_default=True)
 @click.pass_context
 def parse(ctx, file, fmt):
@@ -272,10 +272,10 @@ def parse(ctx, file, fmt):
     Example: echo '"We will win," the mayor said.' | quotes parse -
     """
     from .parse import ModelsMissing, parse_text, to_conllu, to_json
-    from .read import ReadError, decode, normalise
+    from .read import ReadError, decode, normalise, read_bytes
 
     try:
-        text = normalise(decode(file.read()))
+        text = normalise(decode(read_bytes(file)))
         doc = parse_text(text, models=ctx.obj["models"])
     except (ReadError, ModelsMissing) as e:
         raise click.ClickException(str(e)) from e

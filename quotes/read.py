@@ -127,10 +127,9 @@ def read_items(path: str, *, stdin=None) -> list:
     """The articles of one path (or ``-``), and a ``ReadFailure`` for whatever could not be read.
     Never raises for bad input."""
     try:
+        data = read_bytes(path, stdin=stdin)
         if path == "-":
-            data = _read_capped(stdin or sys.stdin.buffer)
             return [_from_text_bytes(data, "<stdin>")]
-        data = _read_regular_file(path)
         suffix = Path(path).suffix.lower()
         name = Path(path).name
         if suffix in JSONL_SUFFIXES:
@@ -152,6 +151,16 @@ def read_path(path: str, *, stdin=None) -> list[RawArticle]:
         line = f.source.rpartition(":")[2] if f.source != path else ""
         raise ReadError(f"line {line}: {f.reason}" if line.isdigit() else f.reason)
     return items
+
+
+def read_bytes(path: str, *, stdin=None) -> bytes:
+    """The bytes of one path (or ``-``: standard input), with ingest's guards: at most ``MAX_BYTES``,
+    a regular file only (a pipe or a device is refused before any read). Raises ReadError."""
+    if path == "-":
+        return _read_capped(stdin or sys.stdin.buffer)
+    if not path.strip():
+        raise ReadError("an empty path (an unset variable?)")
+    return _read_regular_file(path)
 
 
 def _read_regular_file(path: str) -> bytes:

@@ -210,3 +210,21 @@ def test_a_jsonl_integer_past_pythons_digit_limit_is_one_bad_line(tmp_path):
 def test_cp1252_with_one_accidental_utf8_pair_stays_cp1252():
     text = "Die Straße “bleibt” geschlossen, sagte Müller am Montag, und der Stadtrat stimmte zu."
     assert decode(text.encode("cp1252")) == text
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero", ""])
+def test_quotes_parse_has_ingests_guards(tmp_path, special):
+    """Issue 31, item 14: `quotes parse` read /dev/zero until memory ran out and hung on a FIFO; it
+    now reads through ingest's guards and says why in one line, before any model loads."""
+    from click.testing import CliRunner
+
+    from quotes.cli import cli
+
+    path = special
+    if special == "fifo":
+        path = str(tmp_path / "pipe")
+        os.mkfifo(path)
+    r = CliRunner().invoke(cli, ["parse", path])
+    assert r.exit_code == 1 and len(r.output.strip().splitlines()) == 1
+    assert "not a regular file" in r.output or "empty path" in r.output
