@@ -97,9 +97,8 @@ def _walk(root: Path, failures: list | None) -> Iterator[str]:
         if failures is not None:
             failures.append(ReadFailure(str(err.filename or root), f"cannot list this folder ({err.strerror or err})"))
 
-    for folder, dirs, files in os.walk(root, onerror=unreadable):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
+    for folder, files in _folders(root, unreadable):
+        for name in files:
             child = Path(folder) / name
             if name.startswith(".") or child.suffix.lower() not in KNOWN_SUFFIXES:
                 continue
@@ -113,6 +112,34 @@ def _walk(root: Path, failures: list | None) -> Iterator[str]:
                 yield str(child)
             elif failures is not None:
                 failures.append(ReadFailure(str(child), f"not a regular file ({_file_kind(mode)}); skipped"))
+
+
+def _folders(root: Path, unreadable) -> Iterator[tuple[str, list[str]]]:
+    """(folder, names of its non-folder entries) for ``root`` and every folder below it, hidden ones
+    left out, as ``os.walk`` gives them, but with a stack of its own: ``os.walk`` recurses, and a
+    tree a thousand folders deep ended the whole run with a RecursionError. Symbolic links to
+    folders are not followed (as ``os.walk``)."""
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as err:
+            unreadable(err)
+            continue
+        subfolders, files = [], []
+        for e in entries:
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                files.append(e.name)
+            elif not e.name.startswith(".") and not e.is_symlink():
+                subfolders.append(e.path)
+        yield folder, files
+        stack.extend(reversed(subfolders))
 
 
 def _file_kind(mode: int) -> str:

@@ -228,3 +228,24 @@ def test_quotes_parse_has_ingests_guards(tmp_path, special):
     r = CliRunner().invoke(cli, ["parse", path])
     assert r.exit_code == 1 and len(r.output.strip().splitlines()) == 1
     assert "not a regular file" in r.output or "empty path" in r.output
+
+
+@pytest.mark.fast
+def test_a_folder_tree_deeper_than_the_recursion_limit_is_walked(tmp_path):
+    """Issue 31, item 6: a tree 1,100 folders deep ended the whole run with a RecursionError
+    (os.walk recurses); the walk keeps a stack of its own and finds the file at the bottom."""
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    (deep / "top.txt").write_text("“We will rebuild,” the mayor said.")
+    cwd = os.getcwd()
+    try:
+        os.chdir(deep)
+        for _ in range(1100):
+            os.mkdir("d")
+            os.chdir("d")
+        with open("bottom.txt", "w") as f:
+            f.write("“Not yet,” the governor said.")
+    finally:
+        os.chdir(cwd)
+    found = list(iter_paths([str(deep)], []))
+    assert len(found) == 2 and found[-1].endswith("top.txt") and found[0].endswith("/d/bottom.txt")
