@@ -247,5 +247,25 @@ def test_a_folder_tree_deeper_than_the_recursion_limit_is_walked(tmp_path):
             f.write("“Not yet,” the governor said.")
     finally:
         os.chdir(cwd)
-    found = list(iter_paths([str(deep)], []))
+    try:
+        found = list(iter_paths([str(deep)], []))
+    finally:
+        _remove_deep(deep)  # pytest removes old temporary folders recursively, and could not remove this one
     assert len(found) == 2 and found[-1].endswith("top.txt") and found[0].endswith("/d/bottom.txt")
+
+
+def _remove_deep(deep) -> None:
+    for folder, _dirs, files in sorted(((f, d, fs) for f, d, fs in _iter_tree(deep)), key=lambda x: -len(x[0])):
+        for name in files:
+            os.unlink(os.path.join(folder, name))
+        os.rmdir(folder)
+
+
+def _iter_tree(root):
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as it:
+            entries = list(it)
+        yield folder, None, [e.name for e in entries if not e.is_dir(follow_symlinks=False)]
+        stack.extend(e.path for e in entries if e.is_dir(follow_symlinks=False))

@@ -385,3 +385,41 @@ def test_quotes_serve_answers_over_http(seeds_db):
         server.terminate()
         server.wait(timeout=30)
     assert f"http://127.0.0.1:{port}/" in server.stderr.read()
+
+
+# -- hostile input and requests (issue 31, item 10) ---------------------------------------------------------
+@pytest.fixture
+def hostile_site(seeds_copy):
+    """The seeds, with article addresses and dates as hostile input can make them."""
+    con = sqlite3.connect(seeds_copy)
+    con.execute("UPDATE articles SET url = 'javascript:alert(document.cookie)', published = '9999-12-31T23:00:00-05:00' "
+                "WHERE id = 1")
+    con.execute("UPDATE articles SET url = 'https://example.org/ok', published = '0001-01-01T01:00:00+05:00' WHERE id = 2")
+    con.commit()
+    con.close()
+    return Site(seeds_copy)
+
+
+def test_an_article_address_becomes_a_link_only_over_http(hostile_site):
+    group = telegram_group(hostile_site.path)
+    page = hostile_site.page(f"/-/group/{group}")
+    assert "javascript:" not in page
+    assert 'href="https://example.org/ok"' in page
+
+
+def test_dates_at_the_edges_of_the_calendar_are_no_error(hostile_site):
+    assert parse_published("9999-12-31T23:00:00-05:00") is None and parse_published("0001-01-01T01:00:00+05:00") is None
+    for page in (f"/-/group/{telegram_group(hostile_site.path)}", f"/-/speaker/{zelensky(hostile_site.path)}"):
+        assert hostile_site.get(page).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/-/group/1", "/nonexistent", "/{db}/quotes", "/{db}/quote_view"])
+def test_a_request_to_change_anything_is_refused(site, path):
+    r = asyncio.run(site.ds.client.post(path.format(db=site.name), data={"sql": "delete from quotes"}))
+    assert r.status_code == 405 and "read-only" in r.text
+
+
+def test_every_page_carries_a_content_security_policy(site):
+    for url in ("/", f"/-/group/{telegram_group(site.path)}", f"/{site.name}/quote_view"):
+        policy = site.get(url).headers.get("content-security-policy", "")
+        assert "default-src 'self'" in policy and "object-src 'none'" in policy and "frame-ancestors 'none'" in policy

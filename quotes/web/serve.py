@@ -29,6 +29,7 @@ import sys
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from datasette import hookimpl
 from markupsafe import Markup, escape
@@ -274,6 +275,15 @@ def group_context(group: dict, members: list[dict], related: list[dict], urls) -
             "timeline": timeline_svg(marks, caption=caption)}
 
 
+def web_url(url: str | None) -> str | None:
+    """``url`` when a browser may follow it (http or https), else None: an article's stored address
+    is data from the input, and a ``javascript:`` or ``data:`` one must never become a link."""
+    if not url:
+        return None
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return url.strip() if scheme in ("http", "https") else None
+
+
 def outlet_columns(members: list[dict], urls) -> list[dict]:
     """One column per outlet (an article where the outlet is unknown), holding its articles, each with
     the versions it carried."""
@@ -281,7 +291,7 @@ def outlet_columns(members: list[dict], urls) -> list[dict]:
     for m in members:
         column = columns.setdefault(lane_of(m), {"name": lane_of(m), "outlet_known": bool(m["outlet"]), "articles": {}})
         article = column["articles"].setdefault(m["article_id"], {
-            "article_id": m["article_id"], "article": m["article"], "title": m["title"], "url": m["url"],
+            "article_id": m["article_id"], "article": m["article"], "title": m["title"], "url": web_url(m["url"]),
             "published": m["published"], "href": urls.article(m["article_id"]), "versions": []})
         article["versions"].append(m)
     return [dict(c, articles=list(c["articles"].values())) for c in columns.values()]
@@ -452,6 +462,45 @@ def register_routes(datasette):
     if not _ours(datasette):
         return []
     return [(r"^/-/group/(?P<id>\d+)$", group_page), (r"^/-/speaker/(?P<id>\d+)$", speaker_page)]
+
+
+# what the pages may load: their own scripts and styles (Datasette's pages carry inline ones), no
+# other site's, no plugins, no framing by another site, forms posted only here
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                           "form-action 'self'")
+READ_METHODS = ("GET", "HEAD")
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Every response carries ``CONTENT_SECURITY_POLICY``; a request to change anything (POST, PUT,
+    DELETE, ...) is answered 405, since `quotes serve` only reads (Datasette answered a POST to a
+    table with a 500)."""
+    def wrap(app):
+        async def wrapped(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+            if scope["method"] not in READ_METHODS:
+                return await _read_only(send)
+
+            async def with_policy(message):
+                if message["type"] == "http.response.start":
+                    message = dict(message, headers=[*message.get("headers", []),
+                                                     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())])
+                await send(message)
+
+            return await app(scope, receive, with_policy)
+        return wrapped
+    return wrap
+
+
+async def _read_only(send) -> None:
+    body = b"quotes serve is read-only: only GET and HEAD are answered\n"
+    await send({"type": "http.response.start", "status": 405,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD"),
+                            (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 @hookimpl

@@ -25,9 +25,10 @@ def parse_published(value: str | None) -> datetime | None:
     for parse in parsers:
         try:
             when = parse(text)
-        except (ValueError, TypeError, IndexError):
+            # (year 9999 at -05:00 or year 1 at +05:00 is out of the calendar once in UTC)
+            return when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo else when
+        except (ValueError, TypeError, IndexError, OverflowError):
             continue
-        return when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo else when
     return None
 
 
