@@ -4,9 +4,10 @@ Scraped news text carries lists of other headlines ("Recent Posts", "Related Top
 capitals, app prompts, bylines and timestamps. None of it is the article and none of it may yield
 quotes. Paragraphs repeated inside one article (a common scraping fault) are kept once.
 
-Paragraphs longer than ``MAX_PARAGRAPH_CHARS`` (a page scraped onto one line) are cut at sentence
-ends, and a run with no sentence end at a space: Stanza's tokenizer slows down badly on very long
-paragraphs, and one such article would stall the batch it is parsed in.
+Paragraphs longer than ``MAX_PARAGRAPH_CHARS`` characters or ``MAX_PARAGRAPH_TOKENS`` tokens (a
+page scraped onto one line) are cut at sentence ends, and a run with no sentence end at a space:
+Stanza's tokenizer slows down badly on very long paragraphs, and one such article would stall the
+batch it is parsed in. Paragraphs of marks rather than words (``is_noise``) are dropped.
 
 What is not handled: furniture written as ordinary sentences in the middle of the body, and
 boilerplate in languages other than English.
@@ -38,6 +39,12 @@ FURNITURE = re.compile(
 )
 WORD = re.compile(r"[A-Za-z]+")
 MAX_PARAGRAPH_CHARS = 4000  # news paragraphs are far shorter; transcripts' longest turns fit
+# and at most this many tokens (a word, or a mark: punctuation is a token a character): 4,000
+# characters of prose are 700-900 tokens, but 4,000 quotation marks in a row are 4,000, and the
+# parser's memory grows with the square of a sentence's tokens (a 50 KB run of marks took a
+# process past 10 GB)
+MAX_PARAGRAPH_TOKENS = 1000
+TOKEN = re.compile(r"\w+|[^\w\s]")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
@@ -46,6 +53,19 @@ class CleanResult:
     text: str
     dropped: int  # paragraphs dropped as furniture
     duplicates: int  # repeated paragraphs dropped
+
+
+MIN_LETTER_SHARE = 0.2  # a longer paragraph with fewer letters than this is no prose
+NOISE_MIN_CHARS = 200
+
+
+def is_noise(paragraph: str) -> bool:
+    """A paragraph of marks, not words: separators, ASCII art, a run of quotation marks. Below
+    ``MIN_LETTER_SHARE`` letters in ``NOISE_MIN_CHARS`` characters or more, it holds no statement,
+    and such a run is what makes the parser's memory explode (one token per mark)."""
+    if len(paragraph) < NOISE_MIN_CHARS:
+        return False
+    return sum(ch.isalpha() for ch in paragraph) < MIN_LETTER_SHARE * len(paragraph)
 
 
 def is_shouted_promo(paragraph: str) -> bool:
@@ -67,7 +87,7 @@ def clean_article(text: str) -> CleanResult:
             continue
         if TAIL_HEADINGS.match(stripped):
             break
-        if FURNITURE.match(stripped) or is_shouted_promo(stripped):
+        if FURNITURE.match(stripped) or is_shouted_promo(stripped) or is_noise(stripped):
             dropped += 1
             continue
         norm = re.sub(r"\W+", " ", stripped.lower()).strip()
@@ -81,15 +101,15 @@ def clean_article(text: str) -> CleanResult:
     return CleanResult("\n\n".join(kept), dropped + max(remaining, 0), duplicates)
 
 
-def split_long(paragraph: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
-    """A paragraph as pieces of at most ``limit`` characters, cut after sentence ends where it has
-    them and at spaces where it does not."""
-    if len(paragraph) <= limit:
+def split_long(paragraph: str, limit: int = MAX_PARAGRAPH_CHARS, max_tokens: int = MAX_PARAGRAPH_TOKENS) -> list[str]:
+    """A paragraph as pieces of at most ``limit`` characters and ``max_tokens`` tokens, cut after
+    sentence ends where it has them and at spaces where it does not."""
+    if len(paragraph) <= limit and _tokens(paragraph) <= max_tokens:
         return [paragraph]
     pieces, current = [], ""
     for sentence in _sentences(paragraph):
-        for part in _hard_split(sentence, limit):
-            if current and len(current) + 1 + len(part) > limit:
+        for part in _hard_split(sentence, limit, max_tokens):
+            if current and (len(current) + 1 + len(part) > limit or _tokens(current) + _tokens(part) > max_tokens):
                 pieces.append(current)
                 current = part
             else:
@@ -108,11 +128,24 @@ def _sentences(paragraph: str) -> list[str]:
     return [s for s in out if s]
 
 
-def _hard_split(text: str, limit: int) -> list[str]:
+def _tokens(text: str) -> int:
+    return sum(1 for _ in TOKEN.finditer(text))
+
+
+def _hard_split(text: str, limit: int, max_tokens: int) -> list[str]:
     parts = []
-    while len(text) > limit:
-        cut = text.rfind(" ", 0, limit)
-        cut = cut if cut > limit // 2 else limit
+    while len(text) > limit or _tokens(text) > max_tokens:
+        end = min(limit, _end_of_tokens(text, max_tokens))
+        cut = text.rfind(" ", 0, end)
+        cut = cut if cut > end // 2 else end
         parts.append(text[:cut].strip())
         text = text[cut:].strip()
     return parts + ([text] if text else [])
+
+
+def _end_of_tokens(text: str, n: int) -> int:
+    """The offset where the first ``n`` tokens of ``text`` end (its length when it has fewer)."""
+    for i, m in enumerate(TOKEN.finditer(text), 1):
+        if i == n:
+            return m.end()
+    return len(text)

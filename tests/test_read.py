@@ -124,3 +124,19 @@ def test_outlet_inferred_where_the_page_names_itself():
     assert infer_outlet("Body.\n\n© 2025 Reuters. All rights reserved.") == "Reuters"
     assert infer_outlet("Body.\n\nContributing: Reuters") is None
     assert infer_outlet("Body only.", "https://www.example.com/a") == "example.com"
+
+
+def test_a_paragraph_of_marks_is_dropped_and_long_runs_are_cut_by_tokens():
+    """Issue 31, item 1: 50 KB of quotation marks, one paragraph, took the parser past 10 GB (a
+    token a mark, and the parser's memory grows with a sentence's tokens squared). Such a paragraph
+    is noise and is dropped; a long run that is not (words and marks mixed) is cut into pieces of at
+    most MAX_PARAGRAPH_TOKENS tokens; prose is cut as before, by characters at sentence ends."""
+    from quotes.clean import MAX_PARAGRAPH_TOKENS, _tokens, split_long
+
+    text = "A normal opening sentence.\n\n" + "“" * 50_000 + "\n\nThe mayor said the bridge would reopen."
+    assert clean_article(text).text == "A normal opening sentence.\n\nThe mayor said the bridge would reopen."
+    mixed = "a“" * 20_000
+    pieces = split_long(mixed)
+    assert "".join(pieces) == mixed and max(_tokens(p) for p in pieces) <= MAX_PARAGRAPH_TOKENS
+    prose = "The minister said the plan was ready. " * 150
+    assert [len(p) for p in split_long(prose.strip())] == [3989, 1709]
