@@ -1,5 +1,7 @@
 """Alembic environment for quotes.
 
+- Each migration runs in one transaction that holds its DDL too (``make_engine(transactional_ddl=True)``):
+  one that fails half-way (a full disk) leaves the database as it was before it.
 - SQLite runs in batch mode (ALTER TABLE by table rebuild). Foreign keys are switched off for the
   duration of a migration, so rebuilding a parent table cannot cascade-delete child rows, and a
   foreign-key check runs before they are switched back on; a violation aborts the migration.
@@ -41,7 +43,7 @@ def run_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(url(), foreign_keys=False)
+    engine = make_engine(url(), foreign_keys=False, transactional_ddl=True)  # a failed migration leaves nothing
     with engine.connect() as connection:
         _run(connection)
     engine.dispose()

@@ -52,6 +52,9 @@ def explain(url: str, error: BaseException) -> str | None:
                     f"from a backup (`sqlite3 {path} .recover` can save what is left of a damaged one)")
         if "readonly" in first or "permission" in first.lower() or isinstance(error, PermissionError):
             return f"cannot write {path} or its folder ({first}): check the permissions, or pass another --db"
+        if "disk is full" in first or isinstance(error, OSError) and error.errno == 28:
+            return (f"the disk holding {path} is full ({first}): free some space and run the command again "
+                    "(what was stored before stays; a migration cut short left nothing behind)")
         if "unable to open database file" in first:
             return f"cannot open {path} ({first}): check that it is a file you may read and write, or pass another --db"
     elif "could not connect" in first.lower() or "connection refused" in first.lower() or "timeout" in first.lower():
@@ -81,9 +84,13 @@ def db_url(db: str | None = None) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
-def make_engine(url: str, *, foreign_keys: bool = True, readonly: bool = False) -> Engine:
+def make_engine(url: str, *, foreign_keys: bool = True, readonly: bool = False, transactional_ddl: bool = False) -> Engine:
     """An engine for ``url``; ``readonly`` opens a SQLite file with mode=ro (it cannot be written,
-    created or migrated through this engine)."""
+    created or migrated through this engine). ``transactional_ddl`` (for migrations): on SQLite,
+    every transaction starts with an explicit BEGIN, so that CREATE, DROP and ALTER are part of it
+    and roll back with it. Python's sqlite3 begins a transaction only before a write of rows, so a
+    migration stopped half-way (a full disk) left the table it had just created behind, and every
+    later attempt failed on it."""
     if readonly and url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         from urllib.parse import quote
 
@@ -99,6 +106,13 @@ def make_engine(url: str, *, foreign_keys: bool = True, readonly: bool = False) 
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cur.close()
+            if transactional_ddl:
+                dbapi_conn.isolation_level = None  # no implicit BEGIN: the "begin" hook below says when
+
+        if transactional_ddl:
+            @event.listens_for(engine, "begin")
+            def _begin(conn):
+                conn.exec_driver_sql("BEGIN")
 
     return engine
 
