@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from functools import wraps
 
@@ -712,6 +713,12 @@ def db_history(ctx, fmt):
         echo(f"{rev.revision}  {(rev.doc or '').splitlines()[0]}")
 
 
+def _terminated(signum, _frame) -> None:
+    """SIGTERM ends the command as Ctrl-C does: what runs unwinds (an ingest stops its workers, an
+    article's transaction rolls back), and the exit status is 128 + the signal's number."""
+    raise SystemExit(128 + signum)
+
+
 def main():
     """The console script: click's own handling, with every message passed through ``mask_secrets``
     and an unexpected error shown as one line (QUOTES_DEBUG=1 shows the traceback)."""
@@ -720,11 +727,12 @@ def main():
     from .db import mask_secrets
 
     obj: dict = {}
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         code = cli.main(obj=obj, standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as e:
         echo("Aborted!", err=True)
-        sys.exit(1)
+        sys.exit(130 if isinstance(e.__cause__, KeyboardInterrupt) else 1)  # 128 + SIGINT, as a shell reports it
     except click.ClickException as e:
         e.message = mask_secrets(e.message)
         e.show()

@@ -136,6 +136,7 @@ _setup: tuple = (None, None)  # (models, device) of this worker process
 def _init_worker(models: str | None, device: str | None, threads: int) -> None:
     from .parse import get_pipeline, hold_onednn_caches
 
+    _follow_parent()
     hold_onednn_caches()
     import torch
 
@@ -143,6 +144,29 @@ def _init_worker(models: str | None, device: str | None, threads: int) -> None:
     torch.set_num_threads(threads)
     _setup = (models, device)
     get_pipeline(models, device=device)  # load once, before the first batch arrives
+
+
+def _follow_parent() -> None:
+    """A worker ends with the process that started it: Ctrl-C is the parent's to handle (the
+    terminal sends it to the whole group, and a worker's traceback would follow), and when the
+    parent dies, even by kill -9, Linux sends the worker SIGTERM (prctl PR_SET_PDEATHSIG), so no
+    worker keeps parsing for nobody."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux with glibc: the parent's shutdown stops the workers
+        pass
+
+
+def _stop_workers(pool) -> None:
+    """Terminate a pool's worker processes now (ProcessPoolExecutor can only wait for them)."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        if process.is_alive():
+            process.terminate()
 
 
 def _work(texts: list[str]) -> list[Analysed | Failed]:
@@ -161,9 +185,11 @@ class Analyser:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            if exc_type is not None:  # interrupted (Ctrl-C, SIGTERM) or failed: the batches in flight are not waited for
+                _stop_workers(self.pool)
+            self.pool.shutdown(wait=exc_type is None, cancel_futures=True)
             self.pool = None
 
     def map(self, batches: Iterable[list[str]]) -> Iterator[list[Analysed | Failed]]:
