@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DB = "quotes.db"
@@ -43,8 +43,8 @@ def explain(url: str, error: BaseException) -> str | None:
     unreachable server); None for anything else."""
     text = str(getattr(error, "orig", None) or error).strip().splitlines()
     first = text[0] if text else type(error).__name__
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        path = Path(url[len("sqlite:///"):])
+    path = sqlite_file(url)
+    if path is not None:
         if not path.parent.is_dir():
             return f"the folder {path.parent} does not exist: create it, or pass another --db (or QUOTES_DB)"
         if "file is not a database" in first or "malformed" in first:
@@ -81,7 +81,17 @@ def db_url(db: str | None = None) -> str:
             raise DatabaseURLError('the user or password of the database URL holds "@" or a space: percent-encode it '
                                    '("@" as %40, a space as %20)')
         return db.replace("postgresql://", "postgresql+psycopg://", 1) if db.startswith("postgresql://") else db
-    return f"sqlite:///{Path(db).expanduser()}"
+    # (built, not written as "sqlite:///" + path: a "?", "#" or "%" in the path is escaped, where it
+    # would otherwise start a query or a fragment and name another file)
+    return URL.create("sqlite", database=str(Path(db).expanduser())).render_as_string(hide_password=False)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for another database, or SQLite in memory)."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
 
 
 def make_engine(url: str, *, foreign_keys: bool = True, readonly: bool = False, transactional_ddl: bool = False) -> Engine:
@@ -91,10 +101,12 @@ def make_engine(url: str, *, foreign_keys: bool = True, readonly: bool = False, 
     and roll back with it. Python's sqlite3 begins a transaction only before a write of rows, so a
     migration stopped half-way (a full disk) left the table it had just created behind, and every
     later attempt failed on it."""
-    if readonly and url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+    file = sqlite_file(url) if readonly else None
+    if file is not None:
         from urllib.parse import quote
 
-        url = f"sqlite:///file:{quote(url[len('sqlite:///'):])}?mode=ro&uri=true"
+        # a SQLite URI names the file, and "?", "#" and "%" in its path are escaped for SQLite to read
+        url = URL.create("sqlite", database=f"file:{quote(str(file))}", query={"mode": "ro", "uri": "true"})
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
 
@@ -218,8 +230,9 @@ MIGRATION_LOCK_KEY = 0x71756F746573  # "quotes": the PostgreSQL advisory lock mi
 def migration_lock(url: str):
     """An exclusive lock for migrating the database at ``url``: on SQLite a ``flock`` on a file beside
     the database (``quotes.db.lock``), on PostgreSQL an advisory lock; held until the block ends."""
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        path = Path(url[len("sqlite:///"):] + ".lock")
+    file = sqlite_file(url)
+    if file is not None:
+        path = Path(str(file) + ".lock")
         try:
             import fcntl
         except ImportError:  # not POSIX: no lock
@@ -279,8 +292,8 @@ class Database:
     def check_readable(self) -> None:
         """For read commands: the database exists and is at this code's schema. Nothing is created or
         migrated; what is wrong is said in one line that names the fix."""
-        if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
-            path = Path(self.url[len("sqlite:///"):])
+        path = sqlite_file(self.url)
+        if path is not None:
             if not path.exists():
                 raise SchemaError(f"no database at {path}: `quotes ingest PATH` creates it (or pass --db / QUOTES_DB)")
         current, head = self._current(readonly=True), head_revision(self.url)

@@ -356,3 +356,17 @@ def test_silent_leaves_stderr_empty(runner, seeds_copy):
         assert r.exit_code == 0 and r.stderr, (loud, r.output)
         r = runner.invoke(cli, ["--db", str(seeds_copy), *quiet, "--silent"])
         assert r.exit_code == 0 and r.stderr == "", (quiet, r.output)
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize("name", ["a%b.db", "a?b.db", "a#b.db", "a b.db", "a%3Fb.db"])
+def test_a_database_path_is_the_file_it_names(tmp_path, name, runner):
+    """Issue 31, item 8: "?", "#" and "%" in a --db path started a URL query or fragment, or an
+    escape: the database was written under another name, or written and never read back (the failed
+    read leaving a stray file)."""
+    db = tmp_path / name
+    assert runner.invoke(cli, ["--db", str(db), "db", "upgrade"]).exit_code == 0
+    r = runner.invoke(cli, ["--db", str(db), "who-said", "--json", "Geneva"])
+    assert r.exit_code == 0 and r.stdout.strip() == "[]", r.output
+    made = {p.name for p in tmp_path.iterdir() if not p.name.endswith((".lock", "-wal", "-shm"))}
+    assert made == {name}

@@ -556,9 +556,12 @@ def register() -> None:
 
 
 def sqlite_path(url: str) -> Path:
-    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+    from ..db import sqlite_file
+
+    path = sqlite_file(url)
+    if path is None:
         raise ServeError("quotes serve browses a SQLite file (Datasette reads SQLite only): pass --db PATH")
-    return Path(url[len("sqlite:///"):])
+    return path
 
 
 def make_datasette(url_or_path: str | Path):
