@@ -19,11 +19,15 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCORER = HERE.parents[2] / "shared" / "tools" / "score_quotes.py"
+sys.path.insert(0, str(HERE.parent))
+
+from score_cached import match  # noqa: E402  (the official scorer's one-to-one matching, written once)
 
 
 def _load(name: str, path: Path):
@@ -42,16 +46,8 @@ def score(docs: list[dict], preds: list[dict], in_scope) -> dict:
     for d in docs:
         golds = [q for q in d["quotes"] if q.get("text")]
         ps = by.get(sc.safe(d["doc_id"]), [])
-        pairs = sorted(((sc.dice(g["text"], p.get("text", "")), gi, pi) for gi, g in enumerate(golds)
-                        for pi, p in enumerate(ps)), reverse=True)
-        gm, used = {}, set()
-        for s, gi, pi in pairs:
-            if s < 0.5:
-                break
-            if gi in gm or pi in used:
-                continue
-            gm[gi] = pi
-            used.add(pi)
+        gm = match([g["text"] for g in golds], [p.get("text", "") for p in ps], sc.dice)
+        used = set(gm.values())
         for gi, g in enumerate(golds):
             speech = in_scope(g)
             for scope in ("all", "speech") if speech else ("all",):
