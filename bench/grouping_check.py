@@ -32,6 +32,7 @@ def regroup(path: Path, **kwargs) -> tuple[set[frozenset], float]:
         s.execute(text("UPDATE quotes SET variant_id = NULL"))
         s.execute(text("DELETE FROM variant_groups"))
         s.execute(text("DELETE FROM related_quotes"))
+        s.execute(text("UPDATE articles SET grouped_at = NULL"))
     with db.read() as s:
         articles = s.execute(text("SELECT id FROM articles ORDER BY id")).scalars().all()
     t0 = time.perf_counter()

@@ -31,6 +31,7 @@ def regroup(db_path, **kwargs) -> set[frozenset]:
     with db.session() as s:
         s.execute(text("UPDATE quotes SET variant_id = NULL"))
         s.execute(text("DELETE FROM variant_groups"))
+        s.execute(text("UPDATE articles SET grouped_at = NULL"))
     with db.read() as s:
         articles = s.execute(text("SELECT id FROM articles ORDER BY id")).scalars().all()
     for article_id in articles:

@@ -194,3 +194,22 @@ def test_reextract_finishes_an_interrupted_grouping(tmp_path, monkeypatch):
     report = reextract(db, [])
     db.close()
     assert report.resumed == 1 and _partition(db_path)
+
+
+def test_an_article_grouped_by_another_run_is_not_grouped_twice(seeds_copy):
+    """Two runs: one resumes an article the other stored but has not grouped yet. The second to come
+    finds it recorded as grouped and leaves it as the first grouped it (its row is locked first)."""
+    import sqlite3
+
+    from quotes.grouping.groups import group_article
+
+    con = sqlite3.connect(seeds_copy)
+    grouped = "select count(*) from quotes where article_id = 2 and variant_id is not null"
+    assert con.execute(grouped).fetchone()[0] > 0
+    con.execute("update quotes set variant_id = null where article_id = 2")  # stands for "grouped otherwise"
+    con.commit()
+    db = Database(str(seeds_copy))
+    with db.session() as s:
+        group_article(s, 2)  # its grouped_at is set: another run grouped it, so this call changes nothing
+    db.close()
+    assert con.execute(grouped).fetchone()[0] == 0

@@ -65,7 +65,12 @@ def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids
     full rule runs only on the pairs that clear the lowest threshold of either kind.
 
     The article is recorded as grouped (``articles.grouped_at``) in the same transaction: a run
-    killed before it commits leaves the article to the next run (``ungrouped_articles``)."""
+    killed before it commits leaves the article to the next run (``ungrouped_articles``). Its row
+    is locked first (on PostgreSQL; SQLite has one writer), and an article another run has grouped
+    meanwhile (a second ingest that resumed it as it started) is left as that run grouped it."""
+    done = s.execute(select(Article.grouped_at).where(Article.id == article_id).with_for_update()).scalar()
+    if done is not None:
+        return
     _group_quotes(s, article_id, exact=exact, quote_ids=quote_ids)
     s.execute(update(Article).where(Article.id == article_id).values(grouped_at=func.current_timestamp())
               .execution_options(synchronize_session=False))
