@@ -23,11 +23,14 @@ gender agreement (no gender lexicon: the nearest person wins).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
-from . import names
+from . import names, nametype
 from .lexicon import (
+    ABBREVIATED_TITLES,
+    DOCUMENT_NOUNS,
     FUNCTION_WORDS,
     PERSON_SUFFIXES,
     REPORTING_VERBS,
@@ -38,6 +41,9 @@ from .lexicon import (
 )
 from .phrases import close_name, speaker_words, trim
 from .syntax import Sentence, Word, span_of
+
+# Relations of a name that is not the subject and may still be what a later pronoun means
+OTHER_ROLES = ("obj", "iobj", "obl", "nmod")
 
 
 @dataclass(eq=False)
@@ -143,7 +149,7 @@ def is_person_noun(lemma: str) -> bool:
     """Whether a noun can name a person: a title or role word, or a noun with a person's ending."""
     if lemma in TITLE_QUALIFIERS:
         return False
-    return lemma in TITLES or lemma in ROLE_NOUNS or any(lemma in g for g in ROLE_SYNONYMS) \
+    return lemma in TITLES or lemma in ROLE_NOUNS or lemma in ABBREVIATED_TITLES or any(lemma in g for g in ROLE_SYNONYMS) \
         or (len(lemma) > 4 and lemma.endswith(PERSON_SUFFIXES))
 
 
@@ -165,6 +171,54 @@ class ArticleSpeakers:
         self.acronyms = names.learn_acronyms(text)
         self._scanned = 0  # sentences already searched for named subjects
         self._where: dict[str, list] | None = None
+        self._capitalised: dict[str, list] | None = None
+        self._issued: list[tuple[int, Entity]] = []  # (position, issuer) of each document quoted
+        self.others: list[tuple[int, Entity]] = []  # (position, entity) of names in other roles than subject
+        self._starts = [sent.start for sent in sentences]
+        self._one_person: set[int] = set()  # unnamed entities described as one person ("the soldier")
+
+    # -- what a mention can be ------------------------------------------------------------
+    def types(self, head: Word, words: list[Word]) -> dict[str, float]:
+        """The learned typer's probabilities (person, organisation, place, other) for a mention, with
+        what the article says around the other occurrences of its head word."""
+        if self._capitalised is None:  # word -> (sentence, index) of each capitalised word, made once per article
+            self._capitalised = {}
+            for sent in self.sentences:
+                for i, w in enumerate(sent.words):
+                    if w.text[:1].isupper():
+                        self._capitalised.setdefault(w.text, []).append((sent, i))
+        tokens = head.sent.words
+        elsewhere = [f for sent, i in self._capitalised.get(head.text, ()) if sent.words[i] is not head
+                     for f in nametype.context(sent.words, i)]
+        ids = [w.id for w in words if w.sent is head.sent] or [head.id]
+        return nametype.probabilities(nametype.features(tokens, min(ids) - 1, max(ids), head.id - 1, elsewhere))
+
+    def can_speak(self, head: Word, words: list[Word], kind: str, mention: str, *, strict: bool = False) -> bool:
+        """Whether a phrase names someone who can speak. A title, a role noun, an organisation's word
+        or a country settles it; a bare name or description is the typer's call. ``strict`` (an
+        antecedent a pronoun may take): a person or an organisation more likely than not ("the South
+        Pole", "Chandrayaan-3" are not); otherwise (the subject of a speech verb) only what is almost
+        surely a thing or an event is refused ("the outcome", "Early Friday"): a place says things
+        by metonymy ("Seoul said", "the palace said")."""
+        if kind == "person" and names.titled_person(mention):
+            return True
+        if kind in ("organisation", "group", "pronoun") or is_person_noun(head.lemma.lower()):
+            return True
+        p = self.types(head, words)
+        if strict:
+            return p["person"] + p["organisation"] >= 0.5
+        return p["other"] < 0.9
+
+    def refine(self, head: Word, words: list[Word], kind: str, mention: str) -> str:
+        """A name the word lists took for a person by default ("The France international", a club's
+        name with no title) is an organisation when the typer is sure it is not a person and the
+        article knows no person of that name."""
+        if kind != "person" or names.titled_person(mention) or self._match(names.display_name(mention, kind), "person"):
+            return kind
+        if re.match(r"(?:the|The)\s+[A-Z]", mention):
+            return "organisation"  # "the U.S. Geological Survey": a person's name takes no article
+        p = self.types(head, words)
+        return "organisation" if p["person"] < 0.3 and p["organisation"] > p["person"] else kind
 
     # -- named mentions -------------------------------------------------------------------
     def named(self, mention: str, kind: str, description: str | None, pos: int) -> Entity:
@@ -221,8 +275,9 @@ class ArticleSpeakers:
         for e in self.entities:
             if e.kind != "person" or len(e.name.split()) != 1:
                 continue
-            # (a name never runs across a line break: "... Harbour Board\n\nSolberg told ...")
-            pattern = r"((?:[A-Z][\w’'.-]+[^\S\n]+){1,4})" + re.escape(e.name) + r"\b(?:,\s+((?:a |an |the )?[a-z][^,.;“”\"]{3,90}),)?"
+            # (a name never runs across a line break: "... Harbour Board\n\nSolberg told ...", nor
+            # across a sentence's end: "... Anti-Doping Code. Juventus said"; "Jr." and "J." are names' own)
+            pattern = r"((?:(?:[A-Z][\w’'-]{0,2}\.|[A-Z][\w’'-]+)[^\S\n]+){1,4})" + re.escape(e.name) + r"\b(?:,\s+((?:a |an |the )?[a-z][^,.;“”\"]{3,90}),)?"
             full = {}
             for m in re.finditer(pattern, self.text):
                 # "Francois Hollande Says Donald Trump": only the name next to the surname is its
@@ -241,16 +296,35 @@ class ArticleSpeakers:
 
     # -- pronouns and definite descriptions ------------------------------------------------
     def antecedent(self, want: str, pos: int, head_lemma: str | None = None) -> Entity | None:
-        """Nearest earlier entity of the wanted kind ("person", "organisation", "any", or a role noun)."""
+        """The earlier entity a pronoun or description refers to: of the wanted kind ("person",
+        "organisation", "any"), in the latest sentence that holds one, a subject or speaker there before
+        a name in another role ("Prosecutors accused Bankman-Fried ... He pleaded": Bankman-Fried;
+        "Trump attacked Clinton. He said": Trump), then the nearest. For a role noun ("role"), the
+        nearest entity already called by it or a synonym of it."""
         self._add_subject_mentions(pos)
-        for p, e in sorted(self.history, key=lambda pe: pe[0], reverse=True):
-            if p >= pos:
-                continue
-            if want == "any" or e.kind == want or (want == "organisation" and e.kind == "group"):
-                return e
-            if want == "role" and head_lemma and head_lemma in " ".join(e.mentions).lower():
-                return e
-        return None
+        if want == "role":
+            for p, e in sorted(self.history, key=lambda pe: pe[0], reverse=True):
+                if p >= pos or not head_lemma:
+                    continue
+                said = " ".join(e.mentions).lower()
+                # "a club spokesman" ... "the spokesperson": the same role in other words
+                if any(r in said for r in {head_lemma}.union(*(g for g in ROLE_SYNONYMS if head_lemma in g))):
+                    return e
+            return None
+        best = None
+        for strong, mentions in ((1, self.history), (0, self.others)):
+            for p, e in mentions:
+                fits = want == "any" or e.kind == want or (want == "organisation" and e.kind == "group") \
+                    or (want == "person" and id(e) in self._one_person)
+                if p >= pos or not fits:
+                    continue
+                rank = (self._sentence_index(p), strong, p)
+                if best is None or rank > best[0]:
+                    best = (rank, e)
+        return best[1] if best else None
+
+    def _sentence_index(self, pos: int) -> int:
+        return bisect.bisect_right(self._starts, pos) - 1
 
     def described(self, head: Word, words: list[Word]) -> Entity | None:
         """The person a definite description refers to: among the people mentioned before it, one
@@ -276,7 +350,8 @@ class ArticleSpeakers:
             shared = len(modifiers & around)
             if proper and 2 * len(proper & around) < len(proper):
                 continue
-            if noun in heads:
+            expanded = ABBREVIATED_TITLES.get(noun)
+            if noun in heads or (expanded and set(expanded) <= around):
                 score = 2 + shared
             elif synonyms & heads and modifiers and modifiers <= around:
                 # only a synonym: every modifier must fit ("the Russian leader" is "Russian President
@@ -287,6 +362,23 @@ class ArticleSpeakers:
             if best is None or (score, p) > best[0]:
                 best = ((score, p), e)
         return best[1] if best else None
+
+    def given_person(self, head: Word) -> Entity | None:
+        """The person a definite description names when the article never described anyone so: a
+        description of a person that is not an unnamed source's ("the player", "the former Manchester
+        United player", "the 30-year-old"; not "the official", "the spokesperson") is given, so it
+        names someone met before: the named person mentioned last, unless the article gave that
+        person a role of its own."""
+        noun = head.lemma.lower()
+        if noun in ROLE_NOUNS or noun in TITLES or noun in ABBREVIATED_TITLES or not is_person_noun(noun):
+            return None
+        people = [(p, e) for p, e in self.history if p < head.start and e.kind == "person"]
+        if not people:
+            return None
+        person = max(people, key=lambda pe: pe[0])[1]
+        # a person the article gave another role is someone else ("Mayor Elena Brandt said ... The
+        # engineer said ...": two people)
+        return None if self.roles(person)[0] else person
 
     def roles(self, e: Entity) -> tuple[set[str], set[str]]:
         """What the article calls a person besides the name: the nouns of the title before any
@@ -320,16 +412,85 @@ class ArticleSpeakers:
             sent = self.sentences[self._scanned]
             self._scanned += 1
             for w in sent.words:
-                if w.rel == "nsubj" and w.upos == "PROPN" and w.start not in seen:
+                subject = w.rel in ("nsubj", "nsubj:pass") if w.upos == "NOUN" else w.rel == "nsubj"
+                if subject and w.upos == "NOUN" and w.start not in seen and "Number=Plur" not in w.feats \
+                        and is_person_noun(w.lemma.lower()) and any(c.lemma in ("the", "a", "an") for c in w.kids("det")) \
+                        and not any(a <= w.start < b for a, b in sent.quoted) \
+                        and not (w.parent is not None and any(c.upos == "PROPN" for c in w.parent.kids("nsubj"))):
+                    # (not an apposition the parser made a second subject: "Remy Mossu, the director of ..., told")
+                    # "The soldier, 20, was shown ... He said": a person the article describes is an antecedent too
+                    seen.add(w.start)
                     words = trim(speaker_words(w))
-                    mention = _mention_text(words, self.text)
-                    kind = names.kind_of(mention or "", head_upos=w.upos, head_lemma=w.lemma)
-                    if mention and kind in names.NAMED_KINDS:
+                    if self.types(w, words)["other"] >= 0.9:
+                        continue  # "the toughest moment of the mission": "-ent" is no person's ending here
+                    _mention, entity = self.resolve(w, words, None)
+                    if entity is not None and entity.kind == "anonymous":
+                        self._one_person.add(id(entity))
+                    continue
+                if w.upos != "PROPN" or w.start in seen or not (subject or w.rel in OTHER_ROLES):
+                    continue
+                if not subject and (w.parent is None or w.parent.upos == "PROPN" or any(a <= w.start < b for a, b in sent.quoted)):
+                    continue  # a name inside a name ("the University of Chicago"), or in someone's words
+                words = trim(speaker_words(w))
+                mention = _mention_text(words, self.text)
+                kind = names.kind_of(mention or "", head_upos=w.upos, head_lemma=w.lemma)
+                if mention and kind in names.NAMED_KINDS and self.can_speak(w, words, kind, mention, strict=True):
+                    kind = self.refine(w, words, kind, mention)
+                    if subject:
                         self.named(mention, kind, None, w.start)
-                        seen.add(w.start)
+                    else:
+                        entity = self._match(names.display_name(mention, kind), kind)
+                        if entity is not None:
+                            self.others.append((w.start, entity))
+                    seen.add(w.start)
+
+    def issuer(self, document: Word) -> Entity | None:
+        """Who issued a document quoted as if it spoke: its possessor ("Microsoft's website", "the
+        ministry's statement"), the source after "from" or "by" ("a statement from the royal palace",
+        "a post on X from CEO George Kurtz"), the speaker just before it in the same sentence ("the
+        Foreign Office said in a statement, adding ..."), or for "the statement" the issuer of the
+        document the article mentioned last. None when the article does not say."""
+        near = [(c, 0) for c in document.kids("nmod:poss", "nmod")]
+        near += [(g, 1) for c, _ in near if c.deprel != "nmod:poss" for g in c.kids("nmod")]
+        for child, depth in near:
+            case = {c.lemma.lower() for c in child.kids("case")}
+            if (child.deprel == "nmod:poss" and depth == 0) or case & {"from", "by", "of"}:
+                if child.upos in ("NOUN", "PROPN", "PRON"):
+                    _mention, entity = self.resolve(child, trim(speaker_words(child)), None)
+                    if entity is not None:
+                        self._issued.append((document.start, entity))
+                        return entity
+        sent = document.sent
+        before = [(p, e) for p, e in self.history if sent.start <= p < document.start]
+        if before:
+            entity = max(before, key=lambda pe: pe[0])[1]
+            self._issued.append((document.start, entity))
+            return entity
+        det = next((c.lemma.lower() for c in document.kids("det")), None)
+        if det not in ("the", "this", "that"):
+            return None
+        earlier = [(p, e) for p, e in self._issued if p < document.start]
+        if earlier:
+            return max(earlier, key=lambda pe: pe[0])[1]
+        # "The Ministry of Health published a statement ... The statement said": who put it out
+        at = self._sentence_index(document.start)
+        for sent in reversed(self.sentences[max(0, at - 3) : at]):
+            for w in reversed(sent.words):
+                if w.lemma.lower() == document.lemma.lower() and w.rel == "obj" and w.parent is not None:
+                    subjects = [c for c in w.parent.kids("nsubj") if c.upos in ("NOUN", "PROPN")]
+                    if subjects:
+                        _mention, entity = self.resolve(subjects[0], trim(speaker_words(subjects[0])), None)
+                        if entity is not None:
+                            self._issued.append((document.start, entity))
+                            return entity
+        return None
 
     def resolve(self, head: Word | None, words: list[Word], description: str | None) -> tuple[str | None, Entity | None]:
         """The mention as written and the entity it refers to (None for no speaker)."""
+        breaks = [i for i, w in enumerate(words) if w.text == "." and i + 1 < len(words) and words[i + 1].text[:1].isupper()]
+        if breaks and head is not None and head in words[breaks[-1] + 1:]:
+            # "... and the Italian Anti-Doping Code. Juventus said": a sentence the splitter missed
+            words = words[breaks[-1] + 1:]
         mention = _mention_text(words, self.text)
         if head is None or not mention:
             return None, None
@@ -349,6 +510,17 @@ class ArticleSpeakers:
         if upos == "NOUN" and not det and named:
             # "City engineer Maria Lopez": a role noun the parser made the head, the name hung on it
             upos, head_lemma = "PROPN", named[-1].lemma
+        if head.upos == "NOUN" and head.lemma.lower() in DOCUMENT_NOUNS:
+            return mention, self.issuer(head)
+        if head.lemma.lower() in ABBREVIATED_TITLES and det in (None, "the") and words[-1] is head:
+            # "The CEO", "the PM", "CrowdStrike CEO": a title with no name, the person the article
+            # gave it to, or an unnamed holder of it
+            ent = self.described(head, words)
+            if ent is None:
+                ent = self._new(mention[0].lower() + mention[1:] if det else mention, "anonymous")
+                ent.mentions.append(mention)
+            self.history.append((head.start, ent))
+            return mention, ent
         kind = names.kind_of(mention, head_upos=upos, head_lemma=head_lemma, determiner=det)
         ids = {w.id for w in words}
         conjuncts = [c for c in head.kids("conj") if c.id in ids and c.kids("cc")]
@@ -374,7 +546,7 @@ class ArticleSpeakers:
                 return mention, ent
         if det == "the" and head.upos == "NOUN" and head.text.islower() and kind == "anonymous" \
                 and "Number=Plur" not in head.feats:
-            ent = self.described(head, words)
+            ent = self.described(head, words) or self.given_person(head)
             if ent is not None:
                 self.history.append((head.start, ent))
                 return mention, ent
@@ -384,6 +556,9 @@ class ArticleSpeakers:
                 # hung the name elsewhere and made the description the subject
                 written = _mention_text(name + words, self.text)
                 return written, self.named(_mention_text(name, self.text), "person", mention, head.start)
+        if not self.can_speak(head, words, kind, mention):
+            return mention, None  # a thing, an event or a time: not a speaker
+        kind = self.refine(head, words, kind, mention)
         if kind in ("anonymous",):
             ent = self._new(mention[0].lower() + mention[1:] if not names.is_acronym(mention.split()[0]) else mention, "anonymous")
             ent.mentions.append(mention)

@@ -64,6 +64,17 @@ REPORTING_NOUNS = frozenset(
     """.split()
 )
 
+# What an organisation or a person issues and news quotes as if it spoke: "the statement said",
+# "Microsoft's website says", "a post on X from CEO George Kurtz". The speaker is the issuer; the
+# document is the channel.
+DOCUMENT_NOUNS = frozenset(
+    """
+    statement report post tweet letter message communique communiqué release email e-mail website
+    site webpage page blog filing document notice bulletin memo note transcript video posting
+    announcement advisory update publication newsletter account
+    """.split()
+)
+
 # "according to X", "as X put it" and friends: the content is the governing clause.
 ACCORDING_CASES = frozenset({"according"})
 
@@ -119,6 +130,13 @@ ROLE_SYNONYMS = (
     frozenset({"minister", "secretary"}),
     frozenset({"lawyer", "attorney", "counsel"}),
 )
+
+# Titles news writes as initials, with the words they stand for: "the CEO" is the person the
+# article called "chief executive" or "CrowdStrike CEO George Kurtz", "the PM" its "Prime Minister".
+ABBREVIATED_TITLES = {
+    "ceo": ("chief", "executive"), "cfo": ("chief", "financial"), "coo": ("chief", "operating"),
+    "cto": ("chief", "technology"), "pm": ("prime", "minister"),
+}
 
 # Title words that qualify a title and name no one alone ("Secretary of State", "Vice President"):
 # a description headed by one ("the state") is not a person's.

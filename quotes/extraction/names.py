@@ -194,7 +194,7 @@ def kind_of(name: str, *, head_upos: str | None = None, head_lemma: str | None =
     toks = tokens(name)
     if not toks:
         return "anonymous"
-    if _titled_person(name):
+    if titled_person(name):
         return "person"  # "White House National Security Advisor John Kirby": a title, then a person's name
     org_head = head_lemma in ORG_WORDS if head_lemma else any(t.lower().rstrip("’'s") in ORG_WORDS for t in toks)
     if is_acronym(toks[-1]) or org_head:
@@ -210,7 +210,7 @@ def kind_of(name: str, *, head_upos: str | None = None, head_lemma: str | None =
     return "person"
 
 
-def _titled_person(name: str) -> bool:
+def titled_person(name: str) -> bool:
     """A known title followed by a name of two or more capitalised words, none of them an
     organisation's: the mention names a person whatever its head noun ("Advisor")."""
     rest, title = strip_titles(name)

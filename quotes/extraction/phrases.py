@@ -153,6 +153,35 @@ def stray_subject(verb: Word) -> Word | None:
     return head if head.id == verb.id - 1 else None
 
 
+CLOSING_MARKS = frozenset({"”", "’", '"', "'", "»"})
+
+
+def trailing_subject(verb: Word) -> Word | None:
+    """"“...,” Sen. Claire McCaskill (D-Mo.) said.": a name between a quotation's closing mark and a
+    cue that has no subject in the parse (the parser hung the name on the quotation). Read off the
+    word order: the words right before the verb, past a bracket, are a name or a noun phrase that
+    follows the closing mark; its last noun, or the name that noun belongs to, is the subject."""
+    words = verb.sent.words
+    k = verb.id - 2
+    if k >= 0 and words[k].text == ")":
+        while k >= 0 and words[k].text != "(":
+            k -= 1
+        k -= 1
+    if k < 0 or words[k].upos not in ("PROPN", "NOUN") or words[k].lemma in TIME_WORDS:
+        return None
+    last = words[k]
+    while k >= 0 and (words[k].upos in ("PROPN", "NOUN", "ADJ", "DET") or words[k].text in ("’s", "'s", "-")):
+        k -= 1
+    if k < 0 or words[k].text not in CLOSING_MARKS and not (words[k].text == "," and last.rel not in ("conj", "appos")) \
+            or k + 1 > last.id - 1:
+        return None  # (after a comma, a name the parser coordinated with the content is the content's to trim)
+    span = {w.id for w in words[k + 1 : last.id]}
+    head = last
+    while head.rel == "flat" and head.parent is not None and head.parent.id in span:
+        head = head.parent
+    return head
+
+
 def participle_holder(verb: Word) -> Word | None:
     """"footage of Trump saying, “...”": a participle modifying a noun phrase has the noun that ends the
     phrase, right before it, for its subject (wherever the parser hung it). Used only to find the cue of
@@ -192,6 +221,11 @@ def subject_of(verb: Word) -> Word | None:
                 and s.lemma not in TIME_WORDS and not governed(s)]  # "Trump said Friday ...": a date is no speaker
         if subj:
             subj.sort(key=lambda x: (x.id > w.id, -x.id))  # a misparsed flat name: its last word before the verb heads it
+            after = [x for x in subj if x.id > w.id]
+            if after and subj[0].id < w.id and any(subj[0].id < c.id < w.id for c in w.kids("ccomp", "parataxis")):
+                # "The answers are “not meeting the demand,” says Paul Rieckhoff": the subject before
+                # the content is the content's, the parser hung it on the cue; the speaker follows
+                subj.insert(0, after[0])
             names_before = [x for x in subj if x.upos == "PROPN" and x.id < subj[0].id]
             if subj[0].upos == "NOUN" and names_before:
                 subj[0] = names_before[0]  # "Phil Smith, a spokesman for ..., said": the name, not its apposition
@@ -213,6 +247,10 @@ def subject_of(verb: Word) -> Word | None:
                     if not c.kids("case") and c.upos in ("NOUN", "PROPN") and c.lemma not in TIME_WORDS]
             if bare and not verb.kids("nsubj:pass", "aux:pass"):
                 return bare[-1]
+            if not verb.kids("nsubj:pass", "obj", "ccomp", "parataxis"):
+                trailing = trailing_subject(verb)
+                if trailing is not None:
+                    return trailing
         # a passive agent is introduced by "by" (whatever label the parser gave it)
         agents = [o for o in w.kids("obl") if any(c.lemma == "by" for c in o.kids("case"))]
         passive = bool(w.kids("aux:pass"))  # the tagger's Voice feature is not reliable enough
