@@ -32,6 +32,7 @@ from .lexicon import (
     ABBREVIATED_TITLES,
     DOCUMENT_NOUNS,
     FUNCTION_WORDS,
+    ORG_WORDS,
     PERSON_SUFFIXES,
     REPORTING_VERBS,
     ROLE_NOUNS,
@@ -202,7 +203,7 @@ class ArticleSpeakers:
         by metonymy ("Seoul said", "the palace said")."""
         if kind == "person" and names.titled_person(mention):
             return True
-        if kind in ("organisation", "group", "pronoun") or is_person_noun(head.lemma.lower()):
+        if kind in ("organisation", "group", "pronoun") or is_person_noun(head.lemma.lower()) or head.lemma.lower() in ORG_WORDS:
             return True
         p = self.types(head, words)
         if strict:
@@ -312,7 +313,9 @@ class ArticleSpeakers:
                     return e
             return None
         best = None
-        for strong, mentions in ((1, self.history), (0, self.others)):
+        # names in other roles count for "he" and "she" only: "the agency" and "it" keep to speakers and
+        # named subjects (a country in an oblique, "in Ukraine", is no agency)
+        for strong, mentions in ((1, self.history), (0, self.others if want == "person" else [])):
             for p, e in mentions:
                 fits = want == "any" or e.kind == want or (want == "organisation" and e.kind == "group") \
                     or (want == "person" and id(e) in self._one_person)
@@ -511,7 +514,10 @@ class ArticleSpeakers:
             # "City engineer Maria Lopez": a role noun the parser made the head, the name hung on it
             upos, head_lemma = "PROPN", named[-1].lemma
         if head.upos == "NOUN" and head.lemma.lower() in DOCUMENT_NOUNS:
-            return mention, self.issuer(head)
+            issuer = self.issuer(head)
+            if issuer is not None:
+                return mention, issuer
+            # "reports say": a document whose issuer the article does not give stays an unnamed source
         if head.lemma.lower() in ABBREVIATED_TITLES and det in (None, "the") and words[-1] is head:
             # "The CEO", "the PM", "CrowdStrike CEO": a title with no name, the person the article
             # gave it to, or an unnamed holder of it
@@ -556,7 +562,7 @@ class ArticleSpeakers:
                 # hung the name elsewhere and made the description the subject
                 written = _mention_text(name + words, self.text)
                 return written, self.named(_mention_text(name, self.text), "person", mention, head.start)
-        if not self.can_speak(head, words, kind, mention):
+        if head.lemma.lower() not in DOCUMENT_NOUNS and not self.can_speak(head, words, kind, mention):
             return mention, None  # a thing, an event or a time: not a speaker
         kind = self.refine(head, words, kind, mention)
         if kind in ("anonymous",):
