@@ -171,8 +171,8 @@ class ArticleSpeakers:
         self.history: list[tuple[int, Entity]] = []  # (position, entity) of every resolved mention
         self.acronyms = names.learn_acronyms(text)
         self._scanned = 0  # sentences already searched for named subjects
-        self._where: dict[str, list] | None = None
         self._capitalised: dict[str, list] | None = None
+        self._types: dict[tuple[int, int], dict[str, float]] = {}  # (head's start, mention's start) -> typer's answer
         self._issued: list[tuple[int, Entity]] = []  # (position, issuer) of each document quoted
         self.others: list[tuple[int, Entity]] = []  # (position, entity) of names in other roles than subject
         self._starts = [sent.start for sent in sentences]
@@ -182,17 +182,24 @@ class ArticleSpeakers:
     def types(self, head: Word, words: list[Word]) -> dict[str, float]:
         """The learned typer's probabilities (person, organisation, place, other) for a mention, with
         what the article says around the other occurrences of its head word."""
-        if self._capitalised is None:  # word -> (sentence, index) of each capitalised word, made once per article
+        ids = [w.id for w in words if w.sent is head.sent] or [head.id]
+        key = (head.start, min(ids))
+        if key not in self._types:
+            elsewhere = [f for sent, i in self.occurrences(head.text) if sent.words[i] is not head
+                         for f in nametype.context(sent.words, i)]
+            feats = nametype.features(head.sent.words, min(ids) - 1, max(ids), head.id - 1, elsewhere)
+            self._types[key] = nametype.probabilities(feats)
+        return self._types[key]
+
+    def occurrences(self, word: str) -> list[tuple[Sentence, int]]:
+        """(sentence, index) of each occurrence of a capitalised word in the article (index made once)."""
+        if self._capitalised is None:
             self._capitalised = {}
             for sent in self.sentences:
                 for i, w in enumerate(sent.words):
                     if w.text[:1].isupper():
                         self._capitalised.setdefault(w.text, []).append((sent, i))
-        tokens = head.sent.words
-        elsewhere = [f for sent, i in self._capitalised.get(head.text, ()) if sent.words[i] is not head
-                     for f in nametype.context(sent.words, i)]
-        ids = [w.id for w in words if w.sent is head.sent] or [head.id]
-        return nametype.probabilities(nametype.features(tokens, min(ids) - 1, max(ids), head.id - 1, elsewhere))
+        return self._capitalised.get(word, [])
 
     def can_speak(self, head: Word, words: list[Word], kind: str, mention: str, *, strict: bool = False) -> bool:
         """Whether a phrase names someone who can speak. A title, a role noun, an organisation's word
@@ -396,14 +403,10 @@ class ArticleSpeakers:
             extra = [_key(t) for t in re.findall(r"[\w’'.-]+", m) if _key(t) not in name]
             around.update(extra)
             heads.update(t for t in extra if t not in FUNCTION_WORDS)
-        if self._where is None:  # word -> (sentence, index) of each proper noun, made once per article
-            self._where = {}
-            for sent in self.sentences:
-                for i, w in enumerate(sent.words):
-                    if w.upos == "PROPN":
-                        self._where.setdefault(w.text, []).append((sent, i))
         surname = e.name.split()[-1] if e.name.split() else ""
-        for sent, i in self._where.get(surname, ()):
+        for sent, i in self.occurrences(surname):
+            if sent.words[i].upos != "PROPN":
+                continue
             for found, into in zip(_title_and_apposition(sent.words, i, name), (heads, around)):
                 into.update(found)
         return heads, around

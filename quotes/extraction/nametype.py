@@ -45,16 +45,21 @@ def _shape(text: str) -> str:
     return re.sub(r"(.)\1+", r"\1\1", shape)[:8]
 
 
-def context(tokens: Sequence[Token], i: int) -> list[str]:
-    """What the sentence says around one word: the word before it, what it hangs on and how, and its
-    preposition ("in Marrakesh", "Mossu told")."""
+def _attachment(tokens: Sequence[Token], i: int) -> list[str]:
+    """How a word hangs in its sentence: its relation, the word it hangs on, its preposition."""
     t = tokens[i]
     rel = t.deprel.split(":")[0]
-    out = [f"prev={tokens[i - 1].text.lower() if i > 0 else '<s>'}", f"rel={rel}"]
+    out = [f"rel={rel}"]
     if t.head:
         out.append(f"gov={tokens[t.head - 1].lemma.lower()}|{rel}")
     out += [f"case={c.lemma.lower()}" for c in tokens if c.head == i + 1 and c.deprel.split(":")[0] == "case"]
     return out
+
+
+def context(tokens: Sequence[Token], i: int) -> list[str]:
+    """What the sentence says around one word: the word before it, what it hangs on and how, and its
+    preposition ("in Marrakesh", "Mossu told")."""
+    return [f"prev={tokens[i - 1].text.lower() if i > 0 else '<s>'}", *_attachment(tokens, i)]
 
 
 def features(tokens: Sequence[Token], start: int, end: int, head: int, elsewhere: Sequence[str] = ()) -> list[str]:
@@ -63,7 +68,7 @@ def features(tokens: Sequence[Token], start: int, end: int, head: int, elsewhere
     occurrences in the article, which name the same thing more often than not."""
     h = tokens[head]
     low = h.text.lower()
-    out = [f"h={h.lemma.lower()}", f"hu={h.upos}", f"hs={_shape(h.text)}", f"rel={h.deprel.split(':')[0]}"]
+    out = [f"h={h.lemma.lower()}", f"hu={h.upos}", f"hs={_shape(h.text)}", *_attachment(tokens, head)]
     out += [f"s3={low[-3:]}", f"s4={low[-4:]}", f"p3={low[:3]}"]
     if any(c.isdigit() for c in h.text):
         out.append("digit")
@@ -77,14 +82,8 @@ def features(tokens: Sequence[Token], start: int, end: int, head: int, elsewhere
             out.append(f"firsts={_shape(words[0].text)}")
     det = next((t.lemma.lower() for t in tokens[start:end] if t.upos == "DET" and t.head == head + 1), None)
     out.append(f"det={det}")
-    for t in tokens:
-        if t.head == head + 1 and t.deprel.split(":")[0] == "case":
-            out.append(f"case={t.lemma.lower()}")
-    if h.head:
-        gov = tokens[h.head - 1]
-        out.append(f"gov={gov.lemma.lower()}|{h.deprel.split(':')[0]}")
-        if h.deprel.split(":")[0] in ("nmod", "obl", "compound"):
-            out.append(f"govu={gov.upos}|{h.deprel.split(':')[0]}")
+    if h.head and h.deprel.split(":")[0] in ("nmod", "obl", "compound"):
+        out.append(f"govu={tokens[h.head - 1].upos}|{h.deprel.split(':')[0]}")
     out.append(f"prev={tokens[start - 1].text.lower() if start > 0 else '<s>'}")
     out.append(f"next={tokens[end].text.lower() if end < len(tokens) else '</s>'}")
     out += sorted({f"d:{f}" for f in elsewhere})
