@@ -28,6 +28,7 @@ from .quotations import (
     is_title,
     near,
     outside,
+    qa_turns,
     sentence_of,
     someone_else_between,
     transcript_turns,
@@ -44,13 +45,20 @@ def attribute(text: str, sentences: list[Sentence], atts: list[Attribution], unc
     ``unclaimed`` the quotations no attribution holds."""
     speakers = ArticleSpeakers(text, sentences)
     turns = transcript_turns(text)
-    unclaimed = [q for q in unclaimed if not any(q.start < end and q.end > start for start, end, _ in turns)]
+    qa = [] if turns else qa_turns(text, sentences)
+    spans = [(start, end) for start, end, _ in turns] + [(start, end) for start, end, _, _ in qa]
+    unclaimed = [q for q in unclaimed if not any(q.start < end and q.end > start for start, end in spans)]
+    asked = [(start, end) for start, end, _, question in qa if question]
+    atts = [a for a in atts if not any(start <= a.start < end for start, end in asked)]  # a question reports nothing
     items = [("att", a.start, a) for a in atts] + [("quote", q.start, q) for q in unclaimed]
     items += [("turn", start, (start, end, label)) for start, end, label in turns]
+    items += [("qa", turn[0], turn) for turn in qa]
     out: list[Occurrence] = []
     for kind, _, item in sorted(items, key=lambda x: x[1]):
         if kind == "turn":
             occ = _from_turn(item, speakers)
+        elif kind == "qa":
+            occ = _from_qa(item, speakers)
         else:
             occ = _from_attribution(item, speakers) if kind == "att" else _from_quote(item, speakers, sentences, out)
         if occ is None:
@@ -85,6 +93,20 @@ def _from_turn(turn: tuple[int, int, str], speakers: ArticleSpeakers) -> Occurre
     entity = speakers.labelled(name, start)
     body = speakers.text[start:end]
     return Occurrence("direct", body, start, end, None, None, label, entity, body[:500], 0.8, "transcript")
+
+
+def _from_qa(turn: tuple[int, int, str | None, bool], speakers: ArticleSpeakers) -> Occurrence:
+    """A question or an answer of a Q&A interview: the interviewer's or the interviewee's words,
+    named as the introduction names them, else an unnamed interviewer (or no one)."""
+    start, end, who, question = turn
+    if who is not None:
+        entity = speakers.labelled(who, start)
+    elif question:
+        entity = speakers.unnamed("the interviewer", start)
+    else:
+        entity = None
+    body = speakers.text[start:end]
+    return Occurrence("direct", body, start, end, None, None, who, entity, body[:500], 0.7, "interview")
 
 
 def _resumes(prev: Occurrence, occ: Occurrence, text: str) -> bool:

@@ -34,6 +34,7 @@ from .lexicon import (
     FUNCTION_WORDS,
     ORG_WORDS,
     PERSON_SUFFIXES,
+    QUANTIFIERS,
     REPORTING_VERBS,
     ROLE_NOUNS,
     ROLE_SYNONYMS,
@@ -248,6 +249,15 @@ class ArticleSpeakers:
         kind = names.kind_of(name, head_upos="PROPN")
         return self.named(name, kind if kind in names.NAMED_KINDS else "person", None, pos)
 
+    def unnamed(self, description: str, pos: int) -> Entity:
+        """An unnamed source the article describes one way throughout ("the interviewer")."""
+        entity = next((e for e in self.entities if e.kind == "anonymous" and e.name == description), None)
+        if entity is None:
+            entity = self._new(description, "anonymous")
+            entity.mentions.append(description)
+        self.history.append((pos, entity))
+        return entity
+
     def _new(self, name: str, kind: str) -> Entity:
         e = Entity(name, kind)
         if kind == "organisation" and names.is_acronym(name) and name in self.acronyms:
@@ -450,6 +460,27 @@ class ArticleSpeakers:
                             self.others.append((w.start, entity))
                     seen.add(w.start)
 
+    def group_of(self, quantifier: Word) -> Entity | None:
+        """The group a quantified subject belongs to ("one", "both", "one of them"): the people the
+        article last named as several ("two captured soldiers"), within the three sentences before,
+        a subject first. None when there are none, and for "one of the soldiers", which names it."""
+        if any(c.upos in ("NOUN", "PROPN") and any(k.lemma == "of" for k in c.kids("case")) for c in quantifier.kids("nmod")):
+            return None  # "one of the captured soldiers": the phrase names its group itself, and stays as written
+        at = self._sentence_index(quantifier.start)
+        for sent in reversed(self.sentences[max(0, at - 3) : at + 1]):
+            found = []
+            for w in sent.words:
+                if w.start >= quantifier.start or w.upos != "NOUN" or "Number=Plur" not in w.feats \
+                        or any(a <= w.start < b for a, b in sent.quoted):
+                    continue
+                words = trim(speaker_words(w))
+                if is_person_noun(w.lemma.lower()) or self.types(w, words)["person"] >= 0.5:
+                    found.append((w.rel == "nsubj", w.start, w, words))
+            if found:  # the sentence's subject before others ("... were interviewed by reporters")
+                _, _, w, words = max(found, key=lambda f: (f[0], f[1]))
+                return self.resolve(w, words, None)[1]
+        return None
+
     def issuer(self, document: Word) -> Entity | None:
         """Who issued a document quoted as if it spoke: its possessor ("Microsoft's website", "the
         ministry's statement"), the source after "from" or "by" ("a statement from the royal palace",
@@ -516,6 +547,11 @@ class ArticleSpeakers:
         if upos == "NOUN" and not det and named:
             # "City engineer Maria Lopez": a role noun the parser made the head, the name hung on it
             upos, head_lemma = "PROPN", named[-1].lemma
+        if head.lemma.lower() in QUANTIFIERS and head.upos in ("NUM", "PRON", "DET", "ADJ"):
+            group = self.group_of(head)
+            if group is not None:  # "Two captured soldiers were interviewed. One said ...": one of them
+                self.history.append((head.start, group))
+                return mention, group
         if head.upos == "NOUN" and head.lemma.lower() in DOCUMENT_NOUNS:
             issuer = self.issuer(head)
             if issuer is not None:
@@ -572,5 +608,7 @@ class ArticleSpeakers:
             ent = self._new(mention[0].lower() + mention[1:] if not names.is_acronym(mention.split()[0]) else mention, "anonymous")
             ent.mentions.append(mention)
             self.history.append((head.start, ent))
+            if head.upos == "NOUN" and "Number=Plur" not in head.feats and is_person_noun(head.lemma.lower()):
+                self._one_person.add(id(ent))  # "said one French expert. ... he warned": "he" may be them
             return mention, ent
         return mention, self.named(mention, kind, description, head.start)

@@ -138,6 +138,11 @@ ABBREVIATED_TITLES = {
     "cto": ("chief", "technology"), "pm": ("prime", "minister"),
 }
 
+# Quantified subjects that speak for part of a group the article introduced ("One said ...", "Both
+# denied ...", "one of them told reporters"): their speaker is that group (issue 29, class 4).
+QUANTIFIERS = frozenset({"one", "both", "another", "neither", "each", "several", "some", "many", "most",
+                         "two", "three", "four", "five", "all", "none", "other", "others"})
+
 # Title words that qualify a title and name no one alone ("Secretary of State", "Vice President"):
 # a description headed by one ("the state") is not a person's.
 TITLE_QUALIFIERS = frozenset({"state", "national", "security", "foreign", "defence", "defense", "interior", "vice",
@@ -253,8 +258,14 @@ DISCLOSED_NOUNS = frozenset({"detail", "details", "information", "account", "upd
 LABEL_VERBS = frozenset({"describe", "call", "label", "brand", "dub", "term", "characterise",
                          "characterize", "portray", "depict", "frame", "hail", "dismiss", "praise",
                          "criticise", "criticize", "condemn", "denounce"})
+# speech acts whose content is an infinitive: "vowed to rebuild", "threatened to strike", "urged the
+# board to step down", "warned them not to travel" (issue 29, class 8); "wants to", "plans to" are not speech
+# words opening a clause that asks rather than claims ("did not say when the ferry would resume")
+QUESTION_OPENERS = frozenset({"whether", "if", "when", "what", "why", "how", "who", "whom", "whose", "where", "which"})
 XCOMP_VERBS = frozenset({"claim", "deny", "promise", "pledge", "vow", "admit", "agree",
-                         "refuse", "swear", "ask", "urge", "call", "demand", "appeal", "insist", "tell"})
+                         "refuse", "swear", "ask", "urge", "call", "demand", "appeal", "insist", "tell",
+                         "threaten", "warn", "order", "instruct", "advise", "request", "beg", "implore",
+                         "propose", "remind", "offer"})
 # verbs whose gerund complement is reported content: "reported capturing", "denied having ..."
 GERUND_VERBS = frozenset({"report", "deny", "admit", "acknowledge", "recall", "mention", "confirm", "claim",
                           "describe", "recount", "suggest", "propose", "recommend"})

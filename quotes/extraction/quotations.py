@@ -6,7 +6,7 @@ sentence ending in a colon just before (``cue_for_quote``); a dash may sign it (
 Gonzàlez", ``DASH_SIGNATURE``); a quoted paragraph may continue the quotation before it
 (``near``, unless ``someone_else_between``). Short title-cased quotations are names of things,
 not speech (``is_title``). Interview and debate transcripts are read as turns
-(``transcript_turns``). ``attribute.py`` turns what is found here into statements.
+(``transcript_turns``), and Q&A interviews as questions and answers (``qa_turns``). ``attribute.py`` turns what is found here into statements.
 """
 from __future__ import annotations
 
@@ -38,6 +38,99 @@ def transcript_turns(text: str) -> list[tuple[int, int, str]]:
             end -= 1
         turns.append((start, end, label))
     return turns if len(turns) >= 2 else []
+
+
+QA_QUESTION = re.compile(r"^[ \t]*(?:\*\*)?(?:Q|Question)[ \t]*[:.)][ \t]*(\S.*)$", re.M)
+QA_ANSWER = re.compile(r"^[ \t]*(?:\*\*)?(?:A|Answer)[ \t]*[:.)][ \t]*(\S.*)$", re.M)
+# a question standing as its own paragraph, bare or set between dashes: "– Was the quake a surprise? –"
+QA_BARE_QUESTION = re.compile(r"^[ \t]*([–—-][ \t]*)?([^\n“”\"]{8,300}\?)[ \t]*([–—-][ \t]*)?$", re.M)
+# words of an introduction saying that an interview follows
+INTERVIEW_WORDS = re.compile(r"\b(?:interview(?:s|ed)?|spoke (?:to|with)|speaks (?:to|with)|talk(?:s|ed)? (?:to|with)|"
+                             r"sat down with|Q&A|answer(?:s|ed)? (?:our |\w+’s |\w+'s )?questions|questions? (?:to|for))\b", re.I)
+# an answer labelled with the interviewee's full name: "Florent Brenguier: It's rare to have ..."
+NAME_LABEL = re.compile(r"^[ \t]*([A-Z][\w’'.-]+(?:[ \t][A-Z][\w’'.-]+){1,3}):[ \t]+(\S.*)$", re.M)
+INTERVIEW_VERBS = frozenset({"interview", "speak", "talk", "answer", "ask", "sit", "tell"})
+
+
+def qa_turns(text: str, sentences: list[Sentence]) -> list[tuple[int, int, str | None, bool]]:
+    """Paragraphs of a Q&A interview as (start, end, who, is_question): questions labelled "Q:" or
+    "Question:"; paragraphs that are a question alone between dashes; or, after an introduction that
+    announces an interview ("FRANCE 24 talks with seismologist Florent Brenguier"), bare ones;
+    every paragraph up to the next question is an answer. ``who`` is the interviewee for answers
+    and the interviewer for questions, as the introduction names them (``interview_parties``), or
+    None. Empty unless the article holds two questions, or a labelled question and answer."""
+    named = [m for m in NAME_LABEL.finditer(text) if m.group(1) in text[: m.start()]]
+    if named:
+        return _named_answers(text, sentences, named)
+    labelled = list(QA_QUESTION.finditer(text))
+    if labelled and QA_ANSWER.search(text):
+        questions = [(m.start(1), m.end(1), m.end()) for m in labelled]
+    else:
+        # a question paragraph is one sentence ("The outline seems clear: ... But what if ...?" is a writer's)
+        bare = [m for m in QA_BARE_QUESTION.finditer(text) if not re.search(r"[.!?][ \t]+[A-Z]", m.group(2))]
+        dashed = all(m.group(1) and m.group(3) for m in bare)  # "– Was the quake a surprise? –": a Q&A's own mark
+        # bare questions only right after an introduction announcing the interview
+        if len(bare) < 2 or not (dashed or INTERVIEW_WORDS.search(text, max(0, bare[0].start() - 400), bare[0].start())):
+            return []
+        questions = [(m.start(2), m.end(2), m.end()) for m in bare]
+    # (start, end) of each question's words, and where its paragraph ends
+    interviewer, interviewee = interview_parties(text, sentences, questions[0][0])
+    turns: list[tuple[int, int, str | None, bool]] = []
+    bounds = [q[0] for q in questions[1:]] + [len(text)]
+    for (q_start, q_end, after), limit in zip(questions, bounds):
+        turns.append((q_start, q_end, interviewer, True))
+        for m in re.finditer(r"[^\n]+", text[after:limit]):
+            start = after + m.start()
+            answer = QA_ANSWER.match(text, start)
+            start = answer.start(1) if answer else start
+            end = after + m.end()
+            if len(text[start:end].split()) >= 3:
+                turns.append((start, end, interviewee, False))
+    return turns
+
+
+def _named_answers(text: str, sentences: list[Sentence], named: list[re.Match]) -> list[tuple[int, int, str | None, bool]]:
+    """Answers labelled with the full name the introduction gave ("Florent Brenguier: It's rare ...")
+    and the question paragraph before each, when it ends in a question mark."""
+    interviewer, _ = interview_parties(text, sentences, named[0].start())
+    turns: list[tuple[int, int, str | None, bool]] = []
+    for m in named:
+        before = text.rfind("\n", 0, max(m.start() - 1, 0))
+        question = text[before + 1 : m.start()].rstrip()
+        if question.endswith("?") and not NAME_LABEL.match(question):
+            # the whole paragraph: an interviewer sets the scene before asking
+            start = before + 1 + len(question) - len(question.lstrip())
+            turns.append((start, before + 1 + len(question), interviewer, True))
+        end = m.end(2)
+        while end > m.start(2) and text[end - 1] in " \t":
+            end -= 1
+        turns.append((m.start(2), end, m.group(1), False))
+    return turns
+
+
+def interview_parties(text: str, sentences: list[Sentence], first_question: int) -> tuple[str | None, str | None]:
+    """(interviewer, interviewee) as the introduction before the first question names them: the
+    subject and the person talked to of "X spoke to Y", "X talks with Y", "X interviewed Y"; else
+    the last person's name the introduction gives as the interviewee."""
+    names: list[str] = []
+    for sent in sentences:
+        if sent.start >= first_question:
+            break
+        for w in sent.words:
+            if w.upos == "PROPN" and w.rel not in ("flat", "compound"):
+                phrase = [x for x in w.subtree() if x.upos == "PROPN" and x.rel in ("flat", "compound") or x is w]
+                names.append(text[phrase[0].start : phrase[-1].end])
+            if w.lemma in INTERVIEW_VERBS and w.upos == "VERB":
+                subj = [c for c in w.kids("nsubj") if any(x.upos == "PROPN" for x in c.subtree())]
+                other = [c for c in w.kids("obj", "obl") if c.upos == "PROPN" and (c.rel == "obj" or any(
+                    k.lemma in ("to", "with") for k in c.kids("case")))]
+                if other:
+                    name = [x for x in other[0].subtree() if x.upos == "PROPN"]
+                    by = [x for x in subj[0].subtree() if x.upos != "PUNCT"] if subj else []
+                    return (text[by[0].start : by[-1].end] if by else None,
+                            text[name[0].start : name[-1].end])
+    people = [n for n in names if len(n.split()) >= 2]
+    return None, (people[-1] if people else None)
 
 
 def is_title(q: QuoteSpan, text: str, sent: Sentence) -> bool:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import cuemodel
+from . import cuemodel, nametype
 from .lexicon import (
     ACCORDING_CASES,
     ADVERBIAL_MARKS,
@@ -45,6 +45,7 @@ from .lexicon import (
     GERUND_VERBS,
     LABEL_VERBS,
     NEGATING_ADVERBS,
+    QUESTION_OPENERS,
     RELATIVE_OPENERS,
     REPORTING_NOUNS,
     ROLE_NOUNS,
@@ -223,6 +224,23 @@ def _ends_sentence(w: Word) -> bool:
     return first > 1 and words[first - 2].text == "," and all(x.upos == "PUNCT" for x in words[last:])
 
 
+def _can_promise(subject: Word | None) -> bool:
+    """Whether the subject of "threatens to", "promises to" can make a threat or a promise: someone,
+    not a thing ("the storm threatens to flood the town" says what is likely, it reports no speech).
+    Pronouns, names and a subject the parse does not give pass; a common noun is the mention typer's call."""
+    if subject is None or subject.upos != "NOUN":
+        return True
+    i = subject.id - 1
+    p = nametype.probabilities(nametype.features(subject.sent.words, i, i + 1, i))
+    return p["other"] < 0.5
+
+
+def _asks(comp: Word) -> bool:
+    """A clause opened by a question word or "whether"/"if": what was asked or left unsaid, not a claim."""
+    first = comp.subtree()[0]
+    return first.lower_text in QUESTION_OPENERS
+
+
 def _reduced_relative(cue: Word, comp: Word) -> bool:
     """"A doctor interviewed in the SBU video said ...": the parser may make the participle phrase a
     clause reported by the cue, with the doctor its subject (the tagger reads "interviewed" as a
@@ -244,12 +262,21 @@ def speech_verb_rule(sent: Sentence):
         appositions = [c for c in w.kids("ccomp") if _misparsed_apposition(w, c)]
         comps = [c for c in w.kids("ccomp") if not misparsed_conjunct(w, c) and c is not reduced and c not in appositions
                  and not _adverbial_clause(w, c)]
+        infinitives = [x for x in w.kids("xcomp")
+                       if (w.lemma in XCOMP_VERBS and any(c.lemma == "to" for c in x.kids("mark")))
+                       or (w.lemma in GERUND_VERBS and ("VerbForm=Ger" in x.feats or x.xpos == "VBG"))]
         if not comps:
-            comps = [x for x in w.kids("xcomp")
-                     if (w.lemma in XCOMP_VERBS and any(c.lemma == "to" for c in x.kids("mark")))
-                     or (w.lemma in GERUND_VERBS and ("VerbForm=Ger" in x.feats or x.xpos == "VBG"))]
+            if infinitives and w.lemma in ("threaten", "promise") and not _can_promise(subject_of(w)):
+                continue  # "a partnership, which threatens to escalate the conflict": likely to, not speech
+            comps = infinitives
+        elif infinitives and all(c.id > infinitives[0].id and not c.kids("mark") for c in comps):
+            # "vowed to rebuild every school [the flood had destroyed]": a relative clause of the
+            # infinitive's object the parser hung on the cue; the infinitive is the content
+            comps = infinitives + comps
         if not comps and w.lemma in CLAUSE_VERBS:
             comps = [o for o in w.kids("obj") if o.id > w.id and _clause_as_object(o)]
+        if comps and cuemodel.is_negated(w) and not any(_asks(c) for c in comps):
+            continue  # "did not say that the plant would close": nothing was said (class 7); "did not say when" asks
         if comps:
             # several complements of one cue (often a misparse of one long clause) make one content
             for side in (True, False):
