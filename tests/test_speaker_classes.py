@@ -150,3 +150,22 @@ def test_a_thing_that_threatens_to_is_no_speaker():
     """Class 8's other side: "threatens to" with a subject that cannot speak says what is likely."""
     text = "The storm threatens to flood the lower town before the weekend."
     assert not [o for o in analyse_text(text) if "flood the lower town" in o.text]
+
+
+@pytest.mark.parametrize("text,statement,credited", [
+    pytest.param("Harbour Lines CEO breaks silence after the outage\n\n"
+                 "The CEO said the ferries would run again by Monday. Harbour Lines CEO Ada Brun apologised to passengers.",
+                 "ferries would run again", "Ada Brun", id="title-holder-named-later"),
+    pytest.param("Lena Ortiz released a statement after the ruling.\n"
+                 "“I have just been told of the decision, and I strongly disagree with it. I will appeal.”",
+                 "strongly disagree", "Lena Ortiz", id="quotation-after-an-issued-statement"),
+    pytest.param("The bridge reopened on Monday after two years of repairs.\n\n"
+                 "The city celebrated with a parade. Mayor Tomas Rehn cut the ribbon in front of a crowd. "
+                 "“This bridge joins two halves of one town again.”",
+                 "two halves of one town", "Tomas Rehn", id="quotation-after-its-speaker-is-introduced"),
+])
+def test_speaker_named_around_the_statement(text, statement, credited):
+    """A speaker the article names after the title it first used, in a sentence announcing a
+    statement, or in the sentence that introduces a cue-less quotation (issue 29)."""
+    occ, _ = speaker_of(text, statement)
+    assert occ.entity is not None and credited in occ.entity.name, f"credited to {occ.entity}"

@@ -25,6 +25,7 @@ from .quotations import (
     MIN_UNATTRIBUTED_WORDS,
     clause_end,
     cue_for_quote,
+    introducer,
     is_title,
     near,
     outside,
@@ -74,6 +75,9 @@ def attribute(text: str, sentences: list[Sentence], atts: list[Attribution], unc
             continue
         out.append(occ)
     speakers.complete_surnames()
+    holders = speakers.title_holders()
+    if holders:
+        out = [replace(o, entity=holders[id(o.entity)]) if id(o.entity) in holders else o for o in out]
     return _one_per_cue(out)
 
 
@@ -177,12 +181,18 @@ def _from_quote(q: QuoteSpan, speakers: ArticleSpeakers, sentences: list[Sentenc
                           "quote-cue", cue_start=cue.start)
     prev = next((o for o in reversed(before) if o.type in ("direct", "mixed") and o.entity is not None), None)
     starts_unit = sent is None or not [w for w in outside(sent.words, q) if w.upos != "PUNCT"]
-    if prev is not None and starts_unit and near(text, prev.end, q.start):
-        if someone_else_between(sentences, prev, q):
-            return Occurrence("direct", q.text(text), q.start, q.end, None, None, None, None, sent_text, 0.3, "unattributed")
+    follows = prev is not None and starts_unit and near(text, prev.end, q.start)
+    if follows and not someone_else_between(sentences, prev, q):
         return Occurrence("direct", q.text(text), q.start, q.end, None, None, None, prev.entity, sent_text, 0.6, "continuation")
-    if n_words < MIN_UNATTRIBUTED_WORDS or not starts_unit:
+    if not follows and (n_words < MIN_UNATTRIBUTED_WORDS or not starts_unit):
         return None
+    # the person the sentence before introduced, in the quotation's paragraph; not when the last
+    # quotation is in that paragraph too (“...,” said Weil. The mayor visited. “...”: either may speak)
+    subj = introducer(text, sentences, q) if not follows or "\n" in text[prev.end : q.start] else None
+    if subj is not None:
+        mention, entity = speakers.resolve(subj, speaker_words(subj), None)
+        if entity is not None and entity.kind == "person":
+            return Occurrence("direct", q.text(text), q.start, q.end, None, None, mention, entity, sent_text, 0.5, "introduced")
     return Occurrence("direct", q.text(text), q.start, q.end, None, None, None, None, sent_text, 0.3, "unattributed")
 
 

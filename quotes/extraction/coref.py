@@ -312,6 +312,39 @@ class ArticleSpeakers:
             if m.group(2) and not e.description:
                 e.description = m.group(2)
 
+    def title_holders(self) -> dict[int, Entity]:
+        """Unnamed title holders the article names later ("CrowdStrike CEO breaks silence ... CEO George
+        Kurtz said"): an unnamed entity described by a title alone, with at most the organisation's
+        name before it or after "of" ("the CEO of CrowdStrike"), is the one person the article gives
+        that title, when there is exactly one.
+        Run once the article is read; maps ``id`` of each such entity to the person."""
+        found: dict[int, Entity] = {}
+        if not any(e.kind == "anonymous" for e in self.entities):
+            return found
+        self._add_subject_mentions(len(self.text) + 1)  # people named as subjects after the last statement too
+        people = [e for e in self.entities if e.kind == "person"]
+        for e in self.entities:
+            if e.kind != "anonymous" or not e.mentions:
+                continue
+            before, _, org = e.mentions[0].partition(" of ")  # "the CEO of CrowdStrike"
+            words = re.findall(r"[\w’'.-]+", before)
+            title = _key(words[-1]) if words else ""
+            if title not in TITLES and title not in ABBREVIATED_TITLES or title in TITLE_QUALIFIERS:
+                continue
+            if any(w[:1].islower() and w.lower() not in ("the", "a", "an", "’s", "'s") for w in words[:-1]):
+                continue  # "the former minister", "a senior official": a description, not a bare title
+            named_by = words[:-1] + re.findall(r"[\w’'.-]+", org)
+            qualifiers = {_key(w) for w in named_by if w[:1].isupper() and w.lower() not in ("the", "a", "an")}
+            expanded = ABBREVIATED_TITLES.get(title, ())
+            holders = []
+            for person in people:
+                heads, around = self.roles(person)
+                if (title in heads or (expanded and set(expanded) <= around)) and qualifiers <= around | heads:
+                    holders.append(person)
+            if len(holders) == 1:
+                found[id(e)] = holders[0]
+        return found
+
     # -- pronouns and definite descriptions ------------------------------------------------
     def antecedent(self, want: str, pos: int, head_lemma: str | None = None) -> Entity | None:
         """The earlier entity a pronoun or description refers to: of the wanted kind ("person",
@@ -557,9 +590,10 @@ class ArticleSpeakers:
             if issuer is not None:
                 return mention, issuer
             # "reports say": a document whose issuer the article does not give stays an unnamed source
-        if head.lemma.lower() in ABBREVIATED_TITLES and det in (None, "the") and words[-1] is head:
-            # "The CEO", "the PM", "CrowdStrike CEO": a title with no name, the person the article
-            # gave it to, or an unnamed holder of it
+        of_org = {x.id for c in head.kids("nmod") if any(k.lemma == "of" for k in c.kids("case")) for x in c.subtree()}
+        if head.lemma.lower() in ABBREVIATED_TITLES and det in (None, "the") and all(w.id <= head.id or w.id in of_org for w in words):
+            # "The CEO", "the PM", "CrowdStrike CEO", "the CEO of CrowdStrike": a title with no name,
+            # the person the article gave it to, or an unnamed holder of it
             ent = self.described(head, words)
             if ent is None:
                 ent = self._new(mention[0].lower() + mention[1:] if det else mention, "anonymous")

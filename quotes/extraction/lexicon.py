@@ -89,6 +89,7 @@ TITLES = frozenset(
     king queen prince princess pope bishop archbishop father rev reverend dr doctor professor prof
     mr mrs ms miss sir dame lord lady former incoming outgoing acting interim then elect
     president-elect senior official officer minister-president head councillor councilor
+    ceo cfo coo cto pm
     """.split()
 )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import QUOTED_TITLE_SMALL, REPORTING_VERBS, TIME_WORDS
+from .lexicon import DISCLOSE_VERBS, DOCUMENT_NOUNS, QUOTED_TITLE_SMALL, REPORTING_VERBS, TIME_WORDS
 from .phrases import inverted_subject, is_cue_verb, participle_holder, subject_of, wh_opened
 from .quotemarks import QuoteSpan
 from .records import Occurrence
@@ -49,6 +49,7 @@ INTERVIEW_WORDS = re.compile(r"\b(?:interview(?:s|ed)?|spoke (?:to|with)|speaks 
                              r"sat down with|Q&A|answer(?:s|ed)? (?:our |\w+’s |\w+'s )?questions|questions? (?:to|for))\b", re.I)
 # an answer labelled with the interviewee's full name: "Florent Brenguier: It's rare to have ..."
 NAME_LABEL = re.compile(r"^[ \t]*([A-Z][\w’'.-]+(?:[ \t][A-Z][\w’'.-]+){1,3}):[ \t]+(\S.*)$", re.M)
+ISSUE_VERBS = DISCLOSE_VERBS | {"issue", "post", "write", "tweet", "put", "send"}
 INTERVIEW_VERBS = frozenset({"interview", "speak", "talk", "answer", "ask", "sit", "tell"})
 
 
@@ -207,6 +208,14 @@ def cue_for_quote(q: QuoteSpan, sentences: list[Sentence]) -> tuple[Word, Word] 
                 subj = subject_of(w) or _nominal_between(prev, prev.start, w)
                 if subj is not None:
                     return w, subj
+    if prev is not None and not outside(sent.words, q)[:-1]:
+        # "Paul Pogba releases a statement after the ban.\n“I've just been notified ...”": a quotation
+        # standing alone right after a sentence saying someone issued the document it comes from
+        for w in prev.words:
+            if w.lemma in ISSUE_VERBS and any(o.lemma.lower() in DOCUMENT_NOUNS for o in w.kids("obj")):
+                subj = subject_of(w)
+                if subj is not None:
+                    return w, subj
     return None
 
 
@@ -234,6 +243,22 @@ def someone_else_between(sentences: list[Sentence], prev: Occurrence, q: QuoteSp
                 if prev.entity is None or mention not in " ".join([prev.entity.name, *prev.entity.mentions]):
                     return True
     return False
+
+
+def introducer(text: str, sentences: list[Sentence], q: QuoteSpan) -> Word | None:
+    """The person a quotation with no cue follows on from: the one named subject of the sentence just
+    before it in the same paragraph ("Prime Minister Narendra Modi also joined from South Africa.
+    “We are witness to the new flight of new India.”"). None when that sentence names several, or
+    none, or the quotation opens a paragraph of its own."""
+    sent = sentence_of(sentences, q.start)
+    if sent is None or sent.index == 0:
+        return None
+    prev = sentences[sent.index - 1]
+    if "\n" in text[prev.end : q.start]:
+        return None
+    subjects = [w for w in prev.words if w.rel == "nsubj" and w.upos == "PROPN"
+                and not any(a <= w.start < b for a, b in prev.quoted)]
+    return subjects[0] if len(subjects) == 1 else None
 
 
 def near(text: str, prev_end: int, start: int) -> bool:
