@@ -163,6 +163,12 @@ def test_a_thing_that_threatens_to_is_no_speaker():
                  "The city celebrated with a parade. Mayor Tomas Rehn cut the ribbon in front of a crowd. "
                  "“This bridge joins two halves of one town again.”",
                  "two halves of one town", "Tomas Rehn", id="quotation-after-its-speaker-is-introduced"),
+    pytest.param("Prime Minister Asha Varma met the rescue teams on Tuesday. The PM said the army would stay "
+                 "in the valley until every road was open.", "army would stay", "Asha Varma", id="the-PM"),
+    pytest.param("“We heard the dam crack, and then the water came,” Tomas Brenner, 41, told Reuters by telephone.",
+                 "dam crack", "Tomas Brenner", id="age-between-name-and-told"),
+    pytest.param("Engineer Sofia Lind spoke at the site on Monday. “The North Tower is safe, and the South Tower "
+                 "will reopen soon,” she said.", "will reopen soon", "Sofia Lind", id="names-in-quotations-are-no-antecedents"),
 ])
 def test_speaker_named_around_the_statement(text, statement, credited):
     """A speaker the article names after the title it first used, in a sentence announcing a

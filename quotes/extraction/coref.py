@@ -147,6 +147,13 @@ def _key(word: str) -> str:
     return word.lower().replace(".", "")
 
 
+def _title_word(head: Word) -> str:
+    """A head noun as titles are looked up: its lemma, or the abbreviation as written ("PM", which the
+    lemmatiser reads as "p.m.")."""
+    written = head.text.lower()
+    return written if written in ABBREVIATED_TITLES else head.lemma.lower()
+
+
 def is_person_noun(lemma: str) -> bool:
     """Whether a noun can name a person: a title or role word, or a noun with a person's ending."""
     if lemma in TITLE_QUALIFIERS:
@@ -385,7 +392,7 @@ class ArticleSpeakers:
         and one of its modifiers too ("the Russian leader": "Russian President Vladimir Putin"); the
         one sharing most modifiers with it, then the nearest. None when nobody is described so: an
         unnamed source stays one."""
-        noun = head.lemma.lower()
+        noun = _title_word(head)
         if not is_person_noun(noun):
             return None  # "the poll", "the email", "the state": not a person
         self._add_subject_mentions(head.start)
@@ -478,8 +485,10 @@ class ArticleSpeakers:
                     continue
                 if w.upos != "PROPN" or w.start in seen or not (subject or w.rel in OTHER_ROLES):
                     continue
-                if not subject and (w.parent is None or w.parent.upos == "PROPN" or any(a <= w.start < b for a, b in sent.quoted)):
-                    continue  # a name inside a name ("the University of Chicago"), or in someone's words
+                if any(a <= w.start < b for a, b in sent.quoted):
+                    continue  # a name in someone's words ("“... the South Pole has the potential,” he said")
+                if not subject and (w.parent is None or w.parent.upos == "PROPN"):
+                    continue  # a name inside a name ("the University of Chicago")
                 words = trim(speaker_words(w))
                 mention = _mention_text(words, self.text)
                 kind = names.kind_of(mention or "", head_upos=w.upos, head_lemma=w.lemma)
@@ -591,7 +600,7 @@ class ArticleSpeakers:
                 return mention, issuer
             # "reports say": a document whose issuer the article does not give stays an unnamed source
         of_org = {x.id for c in head.kids("nmod") if any(k.lemma == "of" for k in c.kids("case")) for x in c.subtree()}
-        if head.lemma.lower() in ABBREVIATED_TITLES and det in (None, "the") and all(w.id <= head.id or w.id in of_org for w in words):
+        if _title_word(head) in ABBREVIATED_TITLES and det in (None, "the") and all(w.id <= head.id or w.id in of_org for w in words):
             # "The CEO", "the PM", "CrowdStrike CEO", "the CEO of CrowdStrike": a title with no name,
             # the person the article gave it to, or an unnamed holder of it
             ent = self.described(head, words)

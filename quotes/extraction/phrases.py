@@ -153,6 +153,7 @@ def stray_subject(verb: Word) -> Word | None:
     return head if head.id == verb.id - 1 else None
 
 
+ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "brief", "remind", "reassure"})
 CLOSING_MARKS = frozenset({"”", "’", '"', "'", "»"})
 
 
@@ -160,13 +161,16 @@ def trailing_subject(verb: Word) -> Word | None:
     """"“...,” Sen. Claire McCaskill (D-Mo.) said.": a name between a quotation's closing mark and a
     cue that has no subject in the parse (the parser hung the name on the quotation). Read off the
     word order: the words right before the verb, past a bracket, are a name or a noun phrase that
-    follows the closing mark; its last noun, or the name that noun belongs to, is the subject."""
+    follows the closing mark; its last noun, or the name that noun belongs to, is the subject. A
+    bracket ("(D-Mo.)") or an age between commas (", 33,") may stand between the name and the verb."""
     words = verb.sent.words
     k = verb.id - 2
     if k >= 0 and words[k].text == ")":
         while k >= 0 and words[k].text != "(":
             k -= 1
         k -= 1
+    elif k >= 2 and words[k].text == "," and words[k - 1].upos == "NUM" and words[k - 2].text == ",":
+        k -= 3  # "Abdelhak El Amrani, 33, told AFP": an age set off by commas
     if k < 0 or words[k].upos not in ("PROPN", "NOUN") or words[k].lemma in TIME_WORDS:
         return None
     last = words[k]
@@ -247,7 +251,9 @@ def subject_of(verb: Word) -> Word | None:
                     if not c.kids("case") and c.upos in ("NOUN", "PROPN") and c.lemma not in TIME_WORDS]
             if bare and not verb.kids("nsubj:pass", "aux:pass"):
                 return bare[-1]
-            if not verb.kids("nsubj:pass", "obj", "ccomp", "parataxis"):
+            # (the object of "told", "assured" is who heard it: "..., Amrani, 33, told AFP by telephone")
+            told = verb.lemma in ADDRESSEE_VERBS
+            if told or not verb.kids("obj", "nsubj:pass", "ccomp", "parataxis"):
                 trailing = trailing_subject(verb)
                 if trailing is not None:
                     return trailing
