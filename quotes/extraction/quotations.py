@@ -64,6 +64,7 @@ def qa_turns(text: str, sentences: list[Sentence]) -> list[tuple[int, int, str |
     if named:
         return _named_answers(text, sentences, named)
     labelled = list(QA_QUESTION.finditer(text))
+    # questions as (start, end) of their words and where their paragraph ends
     if labelled and QA_ANSWER.search(text):
         questions = [(m.start(1), m.end(1), m.end()) for m in labelled]
     else:
@@ -74,7 +75,6 @@ def qa_turns(text: str, sentences: list[Sentence]) -> list[tuple[int, int, str |
         if len(bare) < 2 or not (dashed or INTERVIEW_WORDS.search(text, max(0, bare[0].start() - 400), bare[0].start())):
             return []
         questions = [(m.start(2), m.end(2), m.end()) for m in bare]
-    # (start, end) of each question's words, and where its paragraph ends
     interviewer, interviewee = interview_parties(text, sentences, questions[0][0])
     turns: list[tuple[int, int, str | None, bool]] = []
     bounds = [q[0] for q in questions[1:]] + [len(text)]
