@@ -169,6 +169,9 @@ def test_a_thing_that_threatens_to_is_no_speaker():
                  "dam crack", "Tomas Brenner", id="age-between-name-and-told"),
     pytest.param("Engineer Sofia Lind spoke at the site on Monday. “The North Tower is safe, and the South Tower "
                  "will reopen soon,” she said.", "will reopen soon", "Sofia Lind", id="names-in-quotations-are-no-antecedents"),
+    pytest.param("This is the strongest flood to hit the valley in a century, the U.S. Hydrological Service (USHS) "
+                 "said in a report. Floods of this size there are “rare but not unexpected,” it said.",
+                 "rare but not unexpected", "Hydrological Service", id="an-agency-after-its-content-and-it"),
 ])
 def test_speaker_named_around_the_statement(text, statement, credited):
     """A speaker the article names after the title it first used, in a sentence announcing a

@@ -229,10 +229,13 @@ class ArticleSpeakers:
         """A name the word lists took for a person by default ("The France international", a club's
         name with no title) is an organisation when the typer is sure it is not a person and the
         article knows no person of that name."""
-        if kind != "person" or names.titled_person(mention) or self._match(names.display_name(mention, kind), "person"):
+        if kind != "person" or self._match(names.display_name(mention, kind), "person"):
             return kind
-        if re.match(r"(?:the|The)\s+[A-Z]", mention):
-            return "organisation"  # "the U.S. Geological Survey": a person's name takes no article
+        article = re.match(r"(?:the|The)\s+([A-Z][\w.’'-]*)", mention)
+        if article and article.group(1).lower().rstrip(".") not in TITLES:
+            return "organisation"  # "the U.S. Geological Survey": a person's name takes no article ("the Rev. X" does)
+        if names.titled_person(mention):
+            return kind
         p = self.types(head, words)
         return "organisation" if p["person"] < 0.3 and p["organisation"] > p["person"] else kind
 

@@ -176,7 +176,7 @@ def trailing_subject(verb: Word) -> Word | None:
     last = words[k]
     while k >= 0 and (words[k].upos in ("PROPN", "NOUN", "ADJ", "DET") or words[k].text in ("’s", "'s", "-")):
         k -= 1
-    if k < 0 or words[k].text not in CLOSING_MARKS and not (words[k].text == "," and last.rel not in ("conj", "appos")) \
+    if k < 0 or words[k].text not in CLOSING_MARKS and not (words[k].text == "," and last.rel != "conj") \
             or k + 1 > last.id - 1:
         return None  # (after a comma, a name the parser coordinated with the content is the content's to trim)
     span = {w.id for w in words[k + 1 : last.id]}
