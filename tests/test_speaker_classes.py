@@ -38,6 +38,12 @@ CLASSES = [
         "sent for training", "soldier", "Okafor",
         id="2-nearest-compatible-pronoun"),
     pytest.param(
+        "nearest-compatible-pronoun",
+        "Mr. Hale met Mrs. Lopez at the town hall on Monday.\n\n"
+        "She said the bridge would reopen in May.",
+        "bridge would reopen", "Lopez", "Hale",
+        id="2-pronoun-gender-never-overridden"),
+    pytest.param(
         "document-as-speaker",
         "The Ministry of Health published a statement on Friday evening.\n\n"
         "The statement said that forty people had been taken to hospital in the capital.",

@@ -6,8 +6,9 @@ in text order, and gets back the article's ``Entity`` for it:
 - names: a surname alone joins the full name seen earlier, an acronym joins the expansion the
   article defines ("the Security Service of Ukraine (SBU)"), spelling variants fold together
   (the matching itself is ``names.py``'s);
-- pronouns ("he", "they") resolve to the nearest compatible earlier speaker or named subject;
-  definite descriptions ("the agency", "the official") to the nearest earlier speaker of the same
+- pronouns ("he", "she", "it", "they") resolve to an earlier speaker, named subject, pronoun subject
+  or named object compatible in gender (where stated), person or organisation, and number
+  (``antecedents.py``), the latest sentence's first, a subject there first; definite descriptions ("the agency", "the official") to the nearest earlier speaker of the same
   kind; a description of a person ("the leader of the Wagner Group", "the retired neurosurgeon",
   "the Russian leader") to the earlier-mentioned person the article itself describes that way, by a
   title before the name or an apposition after it ("Yevgeny Prigozhin, the leader of the Wagner
@@ -18,8 +19,8 @@ in text order, and gets back the article's ``Entity`` for it:
 
 Across articles, ``speakers.py`` then resolves these local entities to canonical speakers.
 
-Not handled: cataphora ("He said ... , Zelensky added" with no earlier mention), and "she"/"he"
-gender agreement (no gender lexicon: the nearest person wins).
+Not handled: cataphora ("He said ... , Zelensky added" with no earlier mention), and gender from
+first names (only pronouns, titles and gendered nouns state it).
 """
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from . import names, nametype
+from . import antecedents, names, nametype
 from .lexicon import (
     ABBREVIATED_TITLES,
+    CORPORATE_FORMS,
     DOCUMENT_NOUNS,
     FUNCTION_WORDS,
     ORG_WORDS,
@@ -57,6 +59,7 @@ class Entity:
     mentions: list[str] = field(default_factory=list)
     description: str | None = None
     acronyms: set[str] = field(default_factory=set)
+    gender: str | None = None  # "m" or "f" once a gendered pronoun, title or noun refers to it
 
 
 def _title_and_apposition(ws: list[Word], i: int, name: set[str]) -> tuple[set[str], set[str]]:
@@ -180,11 +183,13 @@ class ArticleSpeakers:
         self.acronyms = names.learn_acronyms(text)
         self._scanned = 0  # sentences already searched for named subjects
         self._capitalised: dict[str, list] | None = None
+        self._org_named: set[str] | None = None
         self._types: dict[tuple[int, int], dict[str, float]] = {}  # (head's start, mention's start) -> typer's answer
         self._issued: list[tuple[int, Entity]] = []  # (position, issuer) of each document quoted
         self.others: list[tuple[int, Entity]] = []  # (position, entity) of names in other roles than subject
         self._starts = [sent.start for sent in sentences]
         self._one_person: set[int] = set()  # unnamed entities described as one person ("the soldier")
+        self._words = {w.start: w for sent in sentences for w in sent.words}
 
     # -- what a mention can be ------------------------------------------------------------
     def types(self, head: Word, words: list[Word]) -> dict[str, float]:
@@ -225,12 +230,30 @@ class ArticleSpeakers:
             return p["person"] + p["organisation"] >= 0.5
         return p["other"] < 0.9
 
+    def org_named(self) -> set[str]:
+        """First words of the names the article introduces with an organisation's word right before
+        them, joined by the parse ("his club Juventus Turin", "the carmaker Tesla", "news agency
+        Reuters"; not "the company Elon Musk founded", where the name is the clause's subject)."""
+        if self._org_named is None:
+            self._org_named = set()
+            for sent in self.sentences:
+                for w in sent.words[1:]:
+                    before = sent.words[w.id - 2]
+                    if w.upos == "PROPN" and before.upos == "NOUN" and before.text.islower() \
+                            and before.lemma.lower() in ORG_WORDS and (before.parent is w or w.parent is before) \
+                            and _key(w.text) not in TITLES:
+                        self._org_named.add(w.text)
+        return self._org_named
+
     def refine(self, head: Word, words: list[Word], kind: str, mention: str) -> str:
         """A name the word lists took for a person by default ("The France international", a club's
-        name with no title) is an organisation when the typer is sure it is not a person and the
-        article knows no person of that name."""
+        name with no title) is an organisation when the article introduces it with an organisation's
+        word ("his club Juventus"), or when the typer is sure it is not a person and the article knows
+        no person of that name."""
         if kind != "person" or self._match(names.display_name(mention, kind), "person"):
             return kind
+        if not names.titled_person(mention) and names.display_name(mention, kind).split()[0] in self.org_named():
+            return "organisation"
         article = re.match(r"(?:the|The)\s+([A-Z][\w.’'-]*)", mention)
         if article and article.group(1).lower().rstrip(".") not in TITLES:
             return "organisation"  # "the U.S. Geological Survey": a person's name takes no article ("the Rev. X" does)
@@ -242,6 +265,9 @@ class ArticleSpeakers:
     # -- named mentions -------------------------------------------------------------------
     def named(self, mention: str, kind: str, description: str | None, pos: int) -> Entity:
         name = names.display_name(mention, kind)
+        org = self._known_org(mention, kind)
+        if org is not None:
+            kind, name = org.kind, org.name
         entity = self._match(name, kind) or self._new(name, kind)
         if mention not in entity.mentions:
             entity.mentions.append(mention)
@@ -253,6 +279,14 @@ class ArticleSpeakers:
             entity.name = name  # the fullest form names the entity
         self.history.append((pos, entity))
         return entity
+
+    def _known_org(self, mention: str, kind: str) -> Entity | None:
+        """The organisation a bare name typed as a person is, when the article already gave it as
+        one ("his club Juventus said ... Juventus added")."""
+        if kind != "person" or names.titled_person(mention):
+            return None
+        name = names.display_name(mention, kind)
+        return next((e for e in self.entities if e.kind in ("organisation", "group") and (e.name == name or name in e.acronyms)), None)
 
     def labelled(self, name: str, pos: int) -> Entity:
         """A speaker named by a label rather than a parse (a transcript turn, a dash signature)."""
@@ -344,7 +378,9 @@ class ArticleSpeakers:
             if any(w[:1].islower() and w.lower() not in ("the", "a", "an", "’s", "'s") for w in words[:-1]):
                 continue  # "the former minister", "a senior official": a description, not a bare title
             named_by = words[:-1] + re.findall(r"[\w’'.-]+", org)
-            qualifiers = {_key(w) for w in named_by if w[:1].isupper() and w.lower() not in ("the", "a", "an")}
+            # "CrowdStrike Holdings Inc.’s CEO": the organisation's own name, not its legal form or the possessive
+            qualifiers = {_key(re.sub(r"[’']s$", "", w)) for w in named_by if w[:1].isupper() and w.lower() not in ("the", "a", "an")}
+            qualifiers -= CORPORATE_FORMS
             expanded = ABBREVIATED_TITLES.get(title, ())
             holders = []
             for person in people:
@@ -385,6 +421,44 @@ class ArticleSpeakers:
                 if best is None or rank > best[0]:
                     best = (rank, e)
         return best[1] if best else None
+
+    def pronoun_antecedent(self, pronoun: Word) -> Entity | None:
+        """The entity a third-person subject pronoun refers to (``antecedents.choose``): compatible
+        in gender, person or organisation, and number, then the latest sentence, a subject first,
+        the nearest. Names in other roles than subject count for "he" and "she" only."""
+        self._add_subject_mentions(pronoun.start)
+        person = pronoun.lemma in antecedents.PRONOUN_GENDER
+        latest: dict[tuple[int, int], tuple[antecedents.Mention, Entity]] = {}
+        for p, e in [*self.history, *(self.others if person else [])]:
+            if p >= pronoun.start:
+                continue
+            view = self._view(p, e)
+            key = (id(e), view.sent)  # one candidate per entity and sentence: its latest mention there
+            if key not in latest or p > latest[key][0].pos:
+                latest[key] = (view, e)
+        candidates = list(latest.values())
+        best = antecedents.choose(self._view(pronoun.start, None), [v for v, _ in candidates])
+        if best is None:
+            return None
+        entity = candidates[best][1]
+        if person and entity.gender is None:
+            entity.gender = antecedents.PRONOUN_GENDER[pronoun.lemma]
+        return entity
+
+    def _view(self, pos: int, entity: Entity | None) -> antecedents.Mention:
+        """What ``antecedents`` sees of the mention at ``pos`` of ``entity`` (the pronoun itself for None)."""
+        w = self._words.get(pos)
+        rel = w.rel if w is not None else "nsubj"  # a label, not a word of the parse (a transcript turn)
+        lemma = w.lemma.lower() if w is not None else ""
+        if entity is None:
+            return antecedents.Mention(self._sentence_index(pos), pos, rel, lemma, "")
+        noun = w is not None and w.upos == "NOUN" and is_person_noun(lemma)
+        etype = {"person": "person", "organisation": "organisation", "group": "organisation"}.get(
+            entity.kind, "person" if noun or id(entity) in self._one_person else "organisation")
+        plural = entity.kind == "group" or (w is not None and "Number=Plur" in w.feats)
+        gender = entity.gender or next(
+            (g for g in map(antecedents.gender_of, [*entity.mentions, entity.description or ""]) if g), None)
+        return antecedents.Mention(self._sentence_index(pos), pos, rel, lemma, etype, plural, gender)
 
     def _sentence_index(self, pos: int) -> int:
         return bisect.bisect_right(self._starts, pos) - 1
@@ -435,13 +509,15 @@ class ArticleSpeakers:
         noun = head.lemma.lower()
         if noun in ROLE_NOUNS or noun in TITLES or noun in ABBREVIATED_TITLES or not is_person_noun(noun):
             return None
-        people = [(p, e) for p, e in self.history if p < head.start and e.kind == "person"]
+        people = [(p, e) for p, e in [*self.history, *self.others] if p < head.start and e.kind == "person"]
         if not people:
             return None
         person = max(people, key=lambda pe: pe[0])[1]
-        # a person the article gave another role is someone else ("Mayor Elena Brandt said ... The
-        # engineer said ...": two people)
-        return None if self.roles(person)[0] else person
+        # a person the article gave an office or an unnamed source's role is someone else ("Mayor Elena
+        # Brandt said ... The engineer said ...": two people); "France star Paul Pogba", "30-year-old
+        # Paul Pogba" ... "the player": one
+        offices = {r for r in self.roles(person)[0] if r in TITLES or r in ROLE_NOUNS or r in ABBREVIATED_TITLES}
+        return None if offices else person
 
     def roles(self, e: Entity) -> tuple[set[str], set[str]]:
         """What the article calls a person besides the name: the nouns of the title before any
@@ -486,7 +562,16 @@ class ArticleSpeakers:
                     if entity is not None and entity.kind == "anonymous":
                         self._one_person.add(id(entity))
                     continue
-                if w.upos != "PROPN" or w.start in seen or not (subject or w.rel in OTHER_ROLES):
+                if w.upos == "PRON" and w.rel in ("nsubj", "nsubj:pass") and w.lemma.lower() in antecedents.RESOLVED \
+                        and w.start not in seen and not any(a <= w.start < b for a, b in sent.quoted):
+                    # "he has been suspended since": a pronoun subject that said nothing carries its
+                    # entity forward for the next pronoun, as a chain does
+                    seen.add(w.start)
+                    entity = self.pronoun_antecedent(w)
+                    if entity is not None:
+                        self.history.append((w.start, entity))
+                    continue
+                if w.upos != "PROPN" or w.start in seen or not (subject or w.rel.split(":")[0] in OTHER_ROLES):
                     continue
                 if any(a <= w.start < b for a, b in sent.quoted):
                     continue  # a name in someone's words ("“... the South Pole has the potential,” he said")
@@ -500,7 +585,13 @@ class ArticleSpeakers:
                     if subject:
                         self.named(mention, kind, None, w.start)
                     else:
-                        entity = self._match(names.display_name(mention, kind), kind)
+                        # a person named in another role may be what a later "he" or "she" means
+                        # ("Mr. Hale met Mrs. Lopez. She said"): an entity of its own, not yet a speaker
+                        name = names.display_name(mention, kind)
+                        entity = self._known_org(mention, kind) or self._match(name, kind)
+                        if entity is None and kind == "person":
+                            entity = self._new(name, kind)
+                            entity.mentions.append(mention)
                         if entity is not None:
                             self.others.append((w.start, entity))
                     seen.add(w.start)
@@ -624,7 +715,10 @@ class ArticleSpeakers:
             want = {"person": "person", "organisation": "organisation"}.get(names.PRONOUNS.get(head.lemma, "any"), "any")
             if head.lemma in ("they", "we") and not any(w.upos == "PROPN" for w in words):
                 want = "organisation"
-            ent = self.antecedent(want, head.start)
+            if head.lemma.lower() in antecedents.RESOLVED and head.upos == "PRON":
+                ent = self.pronoun_antecedent(head)
+            else:
+                ent = self.antecedent(want, head.start)
             if ent is not None:
                 self.history.append((head.start, ent))
             return mention, ent

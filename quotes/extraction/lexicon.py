@@ -103,8 +103,13 @@ ORG_WORDS = frozenset(
     federation foundation bank fund authority authorities board team campaign embassy mission
     network news agency press times post journal reuters afp ap bbc cnn nato un eu who unicef
     regime cabinet directorate guard brigade battalion division unit secretariat spokesperson's
+    club firm carmaker automaker airline lender insurer retailer broadcaster newspaper startup regulator
+    watchdog charity tribunal
     """.split()
 )
+
+# Words of a company's legal form, left out when its name qualifies a title ("CrowdStrike Holdings Inc.’s CEO")
+CORPORATE_FORMS = frozenset({"inc", "holdings", "corp", "corporation", "ltd", "llc", "plc", "co", "group", "sa", "ag", "nv", "limited"})
 
 # Nouns that name an unnamed human source ("a senior official", "a doctor").
 ROLE_NOUNS = frozenset(

@@ -207,6 +207,9 @@ def kind_of(name: str, *, head_upos: str | None = None, head_lemma: str | None =
         return "anonymous"
     if POSSESSIVE.sub("", low.removeprefix("the ")) in COUNTRY_WORDS:
         return "group"
+    first = next((i for i, t in enumerate(toks) if t[:1].isupper() and i > 0 and not toks[i - 1][:1].isupper()), None)
+    if first is not None and toks[first - 1].lower() in ORG_WORDS:
+        return "organisation"  # "his club Juventus", "the carmaker Tesla": an organisation's word before the name
     return "person"
 
 
@@ -228,6 +231,10 @@ def display_name(mention: str, kind: str) -> str:
         name = POSSESSIVE.sub("", name) or name  # "Ava DuVernay’s ‘13th’ Explores ...": the person, not the possessive
         return name or mention
     if kind == "organisation":
+        # "his club Juventus", "the carmaker Tesla": the name, not the description before it
+        m = re.match(r"^(?:(?:the|The|his|His|her|Her|its|Its|their|Their)\s+)?((?:[a-z-]+\s+)+)(?=[A-Z])", mention)
+        if m and m.group(1).split()[-1] in ORG_WORDS:
+            return mention[m.end():]
         return re.sub(r"^(the|The)\s+", "", mention)
     return mention
 
