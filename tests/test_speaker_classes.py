@@ -178,9 +178,24 @@ def test_a_thing_that_threatens_to_is_no_speaker():
     pytest.param("This is the strongest flood to hit the valley in a century, the U.S. Hydrological Service (USHS) "
                  "said in a report. Floods of this size there are “rare but not unexpected,” it said.",
                  "rare but not unexpected", "Hydrological Service", id="an-agency-after-its-content-and-it"),
+    pytest.param("On Friday, Varnel Holdings Inc.’s CEO said that the company had fixed the fault. "
+                 "Varnel CEO Maria Olsen added that no customer data had been lost.",
+                 "had fixed the fault", "Maria Olsen", id="a-title-after-a-company-and-its-legal-form"),
+    pytest.param("30-year-old Leon Varga’s career looks over after the four-year ban.\n\n"
+                 "Shortly after, the player said on Instagram that he would appeal the decision.",
+                 "appeal the decision", "Leon Varga", id="the-player-is-the-person-named-before"),
 ])
 def test_speaker_named_around_the_statement(text, statement, credited):
     """A speaker the article names after the title it first used, in a sentence announcing a
     statement, or in the sentence that introduces a cue-less quotation (issue 29)."""
     occ, _ = speaker_of(text, statement)
     assert occ.entity is not None and credited in occ.entity.name, f"credited to {occ.entity}"
+
+
+def test_a_name_introduced_by_an_organisations_word_is_an_organisation():
+    """"his club Dornfeld": the club speaks, not a person named Dornfeld, however the name looks (issue 29)."""
+    text = ("Midfielder Leon Varga has been banned for four years, his club Dornfeld said on Thursday.\n\n"
+            "Dornfeld said it would respect the decision of the tribunal.")
+    for statement in ("banned for four years", "respect the decision"):
+        occ, name = speaker_of(text, statement)
+        assert occ.entity is not None and occ.entity.kind == "organisation" and name == "Dornfeld", (statement, occ.entity)
