@@ -184,6 +184,10 @@ def test_a_thing_that_threatens_to_is_no_speaker():
     pytest.param("30-year-old Leon Varga’s career looks over after the four-year ban.\n\n"
                  "Shortly after, the player said on Instagram that he would appeal the decision.",
                  "appeal the decision", "Leon Varga", id="the-player-is-the-person-named-before"),
+    pytest.param("“It’s a dog whistle to all voters, especially young voters,” Rep. Dana Whitfield (D-Ore.) said Friday.",
+                 "dog whistle", "Dana Whitfield", id="a-day-the-parser-made-the-subject"),
+    pytest.param("Flooding, Mr. Korth often says, is the greatest long-term threat facing the world.",
+                 "greatest long-term threat", "Korth", id="a-cue-inserted-with-an-adverb"),
 ])
 def test_speaker_named_around_the_statement(text, statement, credited):
     """A speaker the article names after the title it first used, in a sentence announcing a
@@ -199,3 +203,15 @@ def test_a_name_introduced_by_an_organisations_word_is_an_organisation():
     for statement in ("banned for four years", "respect the decision"):
         occ, name = speaker_of(text, statement)
         assert occ.entity is not None and occ.entity.kind == "organisation" and name == "Dornfeld", (statement, occ.entity)
+
+
+def test_a_speaker_after_the_cue_whose_subject_the_parser_gave_to_the_cue():
+    """"The storm ... didn't form in the usual region, said one Spanish meteorologist": the parser made
+    "The storm" the subject of "said" and the speaker its object; the content keeps its subject, the
+    speaker is who follows the cue, and "he warned" next is them too (issue 29)."""
+    text = ("The storm that flattened the coast, killing more than 300 people, didn't form in the usual region, "
+            "said one Spanish meteorologist. But more storms can be expected, he warned.")
+    occ, name = speaker_of(text, "usual region")
+    assert name == "one Spanish meteorologist" and occ.text.startswith("The storm that flattened"), occ
+    _, name = speaker_of(text, "more storms")
+    assert name == "one Spanish meteorologist"

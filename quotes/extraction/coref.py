@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from . import antecedents, names, nametype
 from .lexicon import (
     ABBREVIATED_TITLES,
+    COMPANY_TITLES,
     CORPORATE_FORMS,
     DOCUMENT_NOUNS,
     FUNCTION_WORDS,
@@ -233,7 +234,8 @@ class ArticleSpeakers:
     def org_named(self) -> set[str]:
         """First words of the names the article introduces with an organisation's word right before
         them, joined by the parse ("his club Juventus Turin", "the carmaker Tesla", "news agency
-        Reuters"; not "the company Elon Musk founded", where the name is the clause's subject)."""
+        Reuters"; not "the company Elon Musk founded", where the name is the clause's subject), or
+        gives a company's title right after ("CrowdStrike CEO George Kurtz")."""
         if self._org_named is None:
             self._org_named = set()
             for sent in self.sentences:
@@ -243,6 +245,14 @@ class ArticleSpeakers:
                             and before.lemma.lower() in ORG_WORDS and (before.parent is w or w.parent is before) \
                             and _key(w.text) not in TITLES:
                         self._org_named.add(w.text)
+                for w in sent.words[:-1]:
+                    after = sent.words[w.id]
+                    if w.upos == "PROPN" and _key(after.text) in COMPANY_TITLES and not names.titled_person(w.text):
+                        # "CrowdStrike CEO George Kurtz", "FTX founder Sam Bankman-Fried": whose title it is
+                        first = w
+                        while first.id > 1 and sent.words[first.id - 2].upos == "PROPN" and sent.words[first.id - 2].text[:1].isupper():
+                            first = sent.words[first.id - 2]
+                        self._org_named.update({w.text, first.text})
         return self._org_named
 
     def refine(self, head: Word, words: list[Word], kind: str, mention: str) -> str:

@@ -108,6 +108,9 @@ ORG_WORDS = frozenset(
     """.split()
 )
 
+# Titles only a company (or another organisation) gives: the name before one is an organisation's
+# ("CrowdStrike CEO George Kurtz"; not "spokesman": "Clinton spokesman Brian Fallon")
+COMPANY_TITLES = frozenset({"ceo", "cfo", "coo", "cto", "founder", "co-founder", "cofounder", "chairman", "chairwoman"})
 # Words of a company's legal form, left out when its name qualifies a title ("CrowdStrike Holdings Inc.’s CEO")
 CORPORATE_FORMS = frozenset({"inc", "holdings", "corp", "corporation", "ltd", "llc", "plc", "co", "group", "sa", "ag", "nv", "limited"})
 

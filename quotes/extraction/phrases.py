@@ -9,7 +9,7 @@ a list or a dateline.
 from __future__ import annotations
 
 from . import names
-from .lexicon import RELATIVE_PRONOUNS, REPORTING_VERBS, SENTENCE_OPENERS, TIME_WORDS
+from .lexicon import CLAUSE_VERBS, RELATIVE_PRONOUNS, REPORTING_VERBS, SENTENCE_OPENERS, TIME_WORDS
 from .syntax import Word
 
 SPEAKER_SKIP_RELS = ("acl", "appos", "punct", "parataxis", "advcl", "dep", "list", "case")
@@ -84,7 +84,7 @@ def speaker_words(head: Word) -> list[Word]:
     words = _one_name(trim([w for w in words if lo <= w.id <= hi and (w.upos != "PUNCT" or w.text in ("'s", "’s"))]), head)
     # "his doctor Friday afternoon", "Even Friday": dates and focus adverbs are not part of a speaker
     # (and the preposition a date leaves behind: "President Vladimir Putin on Saturday said")
-    while len(words) > 1 and (words[-1].lemma in TIME_WORDS or words[-1].upos in ("ADV", "ADP", "DET", "CCONJ", "SCONJ")) \
+    while len(words) > 1 and (words[-1].lemma.lower() in TIME_WORDS or words[-1].upos in ("ADV", "ADP", "DET", "CCONJ", "SCONJ")) \
             and words[-1] is not head:
         words = words[:-1]
     while len(words) > 1 and words[0].upos == "ADV" and words[0] is not head:
@@ -124,8 +124,24 @@ def inverted_subject(verb: Word, content: list[Word]) -> Word | None:
     if not content or content[0].id > verb.id:
         return None
     after = [c for c in verb.kids("obj", "nsubj", "iobj", "punct", "dep", "appos", "flat") if c.id > verb.id
-             and c.upos in ("PROPN", "NOUN") and c.lemma not in TIME_WORDS]
+             and c.upos in ("PROPN", "NOUN") and c.lemma.lower() not in TIME_WORDS]
     return after[0] if after else None
+
+
+def stolen_subject(verb: Word, comps: list[Word]) -> tuple[Word, Word] | None:
+    """"The earthquake that struck Morocco didn't hit the most active region, said one French expert":
+    the parser made the content's subject the cue's and the speaker its object. When the cue's subject
+    comes before a complement that has no subject of its own, the complement before the cue after a
+    comma, and a nominal follows the cue, returns (the speaker after the cue, the content's subject)."""
+    if verb.lemma not in CLAUSE_VERBS or verb.id < 2 or verb.sent.words[verb.id - 2].text not in (",", "”", '"'):
+        return None
+    before = [c for c in verb.kids("nsubj") if c.id < verb.id]
+    if not before or not any(before[0].id < c.id < verb.id and not c.kids("nsubj", "nsubj:pass", "csubj", "expl")
+                             for c in comps):
+        return None
+    after = [c for c in verb.kids("obj", "iobj", "nsubj", "appos", "dep") if c.id > verb.id
+             and c.upos in ("NOUN", "PROPN") and c.lemma.lower() not in TIME_WORDS]
+    return (after[0], before[0]) if after else None
 
 
 def _past_opener(subj: Word) -> Word:
@@ -165,13 +181,15 @@ def trailing_subject(verb: Word) -> Word | None:
     bracket ("(D-Mo.)") or an age between commas (", 33,") may stand between the name and the verb."""
     words = verb.sent.words
     k = verb.id - 2
+    while k >= 0 and words[k].upos == "ADV" and words[k].parent is verb:
+        k -= 1  # "Climate change, Mr. Obama often says, is ...": an adverb of the cue's own
     if k >= 0 and words[k].text == ")":
         while k >= 0 and words[k].text != "(":
             k -= 1
         k -= 1
     elif k >= 2 and words[k].text == "," and words[k - 1].upos == "NUM" and words[k - 2].text == ",":
         k -= 3  # "Abdelhak El Amrani, 33, told AFP": an age set off by commas
-    if k < 0 or words[k].upos not in ("PROPN", "NOUN") or words[k].lemma in TIME_WORDS:
+    if k < 0 or words[k].upos not in ("PROPN", "NOUN") or words[k].lemma.lower() in TIME_WORDS:
         return None
     last = words[k]
     while k >= 0 and (words[k].upos in ("PROPN", "NOUN", "ADJ", "DET") or words[k].text in ("’s", "'s", "-")):
@@ -193,7 +211,7 @@ def participle_holder(verb: Word) -> Word | None:
     if verb.rel != "acl" or verb.xpos != "VBG" or verb.parent is None or verb.id < 2:
         return None
     before = verb.sent.words[verb.id - 2]
-    if before.upos in ("NOUN", "PROPN") and before.lemma not in TIME_WORDS and before in verb.parent.subtree():
+    if before.upos in ("NOUN", "PROPN") and before.lemma.lower() not in TIME_WORDS and before in verb.parent.subtree():
         return before
     return None
 
@@ -213,7 +231,7 @@ def has_own_subject(verb: Word) -> bool:
     if any(governed(s) for s in verb.kids("nsubj", "nsubj:pass")):
         return False
     subj = verb.kids("nsubj", "nsubj:pass") + [
-        o for o in verb.kids("obj") if o.id > verb.id and o.upos in ("NOUN", "PROPN") and o.lemma not in TIME_WORDS]
+        o for o in verb.kids("obj") if o.id > verb.id and o.upos in ("NOUN", "PROPN") and o.lemma.lower() not in TIME_WORDS]
     return bool(subj) or stray_subject(verb) is not None
 
 
@@ -222,7 +240,7 @@ def subject_of(verb: Word) -> Word | None:
     for w in [verb, *verb.ancestors()]:
         subj = w.kids("nsubj", "csubj")
         subj = [s for s in subj if s.deprel != "nsubj:pass" and s.deprel != "csubj:pass" and not _quoted_apart(s, verb)
-                and s.lemma not in TIME_WORDS and not governed(s)]  # "Trump said Friday ...": a date is no speaker
+                and s.lemma.lower() not in TIME_WORDS and not governed(s)]  # "Trump said Friday ...": a date is no speaker
         if subj:
             subj.sort(key=lambda x: (x.id > w.id, -x.id))  # a misparsed flat name: its last word before the verb heads it
             after = [x for x in subj if x.id > w.id]
@@ -248,15 +266,20 @@ def subject_of(verb: Word) -> Word | None:
             # (also coordinated onto a date: "On Saturday, Ukraine's security service, SBU, released")
             obls = [c for c in verb.children if c.rel in ("obl", "nmod", "obl:npmod") and c.id < verb.id]
             bare = [c for o in obls for c in [o, *o.kids("conj")]
-                    if not c.kids("case") and c.upos in ("NOUN", "PROPN") and c.lemma not in TIME_WORDS]
+                    if not c.kids("case") and c.upos in ("NOUN", "PROPN") and c.lemma.lower() not in TIME_WORDS]
             if bare and not verb.kids("nsubj:pass", "aux:pass"):
                 return bare[-1]
             # (the object of "told", "assured" is who heard it: "..., Amrani, 33, told AFP by telephone")
             told = verb.lemma in ADDRESSEE_VERBS
-            if told or not verb.kids("obj", "nsubj:pass", "ccomp", "parataxis"):
-                trailing = trailing_subject(verb)
-                if trailing is not None:
-                    return trailing
+            trailing = trailing_subject(verb)
+            # (a complement the quotation before the name holds is no obstacle: "“...,” Rep. Gwen
+            # Moore (D-Wis.) said Friday", the name hung on the quotation and the date as subject)
+            # (nor one the parser hung the name on: "Climate change, Mr. Obama often says, is ...")
+            comps = verb.kids("ccomp", "parataxis")
+            if trailing is not None and (told or not verb.kids("obj", "nsubj:pass") and all(
+                    trailing in c.subtree() or all(x.id < trailing.id for x in c.subtree() if x not in trailing.subtree())
+                    for c in comps)):
+                return trailing
         # a passive agent is introduced by "by" (whatever label the parser gave it)
         agents = [o for o in w.kids("obl") if any(c.lemma == "by" for c in o.kids("case"))]
         passive = bool(w.kids("aux:pass"))  # the tagger's Voice feature is not reliable enough

@@ -162,7 +162,7 @@ def _nominal_between(sent: Sentence, start: int, cue: Word) -> Word | None:
     """The first name (else noun) between a quotation's end and its cue, as the head of its phrase."""
     span = [x for x in sent.words if start <= x.start < cue.start]
     pick = next((x for x in span if x.upos == "PROPN"), None) or next(
-        (x for x in span if x.upos == "NOUN" and x.lemma not in TIME_WORDS), None)
+        (x for x in span if x.upos == "NOUN" and x.lemma.lower() not in TIME_WORDS), None)
     if pick is None:
         return None
     ids = {x.id for x in span}

@@ -60,6 +60,7 @@ from .phrases import (
     is_cue_verb,
     misparsed_conjunct,
     speaker_words,
+    stolen_subject,
     stranded_subject,
     subject_of,
     trim,
@@ -297,8 +298,15 @@ def speech_verb_rule(sent: Sentence):
                                           or any(o < c.id for o in opened))]
                 words = sorted({x for c in group for x in contiguous_side(c.subtree(), c, w)}, key=lambda x: x.id)
                 words = _without_closing_as(words, w)
-                subj = (subject_of(w) or inverted_subject(w, words) or (reduced.kids("nsubj")[0] if reduced is not None else None)
-                        or (stranded_subject(w) if side else None))
+                stolen = stolen_subject(w, group)
+                if stolen is not None:  # the speaker after the cue; the content keeps its own subject
+                    subj = stolen[0]
+                    words = sorted({*words, *stolen[1].subtree()}, key=lambda x: x.id)
+                else:
+                    subj = (subject_of(w) or inverted_subject(w, words) or (reduced.kids("nsubj")[0] if reduced is not None else None)
+                            or (stranded_subject(w) if side else None))
+                    if subj is not None and subj in words:  # a trailing name the parser hung on the content
+                        words = [x for x in words if x not in subj.subtree()]
                 before = []
                 if side and subj is not None and subj.id < w.id:
                     candidates = [x for c in w.children if c.id < w.id and c is not subj and c.rel not in ("cc", "punct")
