@@ -215,17 +215,3 @@ def test_a_speaker_after_the_cue_whose_subject_the_parser_gave_to_the_cue():
     assert name == "one Spanish meteorologist" and occ.text.startswith("The storm that flattened"), occ
     _, name = speaker_of(text, "more storms")
     assert name == "one Spanish meteorologist"
-
-
-@pytest.mark.parametrize("text,statement,name,kind", [
-    pytest.param("Varnelco said on Friday that a faulty update had crashed millions of computers. "
-                 "It said a fix had been deployed.", "a fix had been deployed", "Varnelco", "organisation",
-                 id="a-one-word-name-never-written-in-full-and-its-it"),
-    pytest.param("Paul Varga was banned for four years on Thursday. Varga said he would appeal the decision.",
-                 "appeal the decision", "Paul Varga", "person", id="a-surname-the-article-gave-in-full"),
-])
-def test_a_one_word_name_never_written_after_a_first_name_or_title_is_no_person(text, statement, name, kind):
-    """News introduces a person by full name: a one-word name the article never writes after a first
-    name or a title is an organisation, and "it" can then refer to it (issue 29)."""
-    occ, credited = speaker_of(text, statement)
-    assert credited == name and occ.entity.kind == kind, occ.entity

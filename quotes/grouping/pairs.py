@@ -16,8 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz import fuzz
 
-from ..extraction.lexicon import FUNCTION_WORDS, NUMBER_WORDS
+from ..extraction.lexicon import FUNCTION_WORDS, NUMBER_WORDS, TIME_WORDS
 
 # the named rules: a pair whose similarity clears these is linked whatever the learned model says
 LEXICAL_SAME_SPEAKER = 75.0  # lexical score, 0-100
@@ -44,7 +45,10 @@ FLOOR_SEMANTIC = 0.40  # cosine; no pair the model links on the dev set is below
 ANCHOR_MAX_SHARE = 0.05  # a name in more than 5% of stored quotes is too common to anchor a match
 
 
-VERBATIM = 95.0  # lexical score above which figures and speakers no longer matter
+VERBATIM = 95.0  # lexical score at and above which two named speakers may share a statement (a conflict)
+
+
+NAME_SPELLING = 85.0  # rapidfuzz ratio at which two names inside statements are one name spelled two ways
 
 
 MIN_CONTAINED_WORDS = 6  # shorter texts cannot match by containment
@@ -84,9 +88,30 @@ def contained(wa: list[str], wb: list[str]) -> float:
     short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     if not short:
         return 0.0
+    return max(_run_share(short, long_), _content_share(short, long_))
+
+
+def _run_share(short, long_) -> float:
+    """0-100: the share of the shorter word sequence found in the longer in runs of at least ``MIN_RUN`` words."""
     blocks = SequenceMatcher(None, short, long_, autojunk=False).get_matching_blocks()
-    covered = sum(b.size for b in blocks if b.size >= min(MIN_RUN, len(short)))
-    return max(100.0 * covered / len(short), _content_share(short, long_))
+    return 100.0 * sum(b.size for b in blocks if b.size >= min(MIN_RUN, len(short))) / len(short)
+
+
+def verbatim(a: str, b: str) -> bool:
+    """The same words in the same order: the two texts alike as wholes (``VERBATIM``), or the shorter
+    (at least ``MIN_CONTAINED_WORDS`` words) found in the longer in runs of words, an outlet quoting
+    part of the same words. Unlike ``lexical``, shared content words in another order do not count:
+    "Ukraine has captured 2 North Korean soldiers" is in no sense the words of "the first instance
+    where Ukrainian officials have reported capturing North Korean soldiers"."""
+    from rapidfuzz import fuzz
+
+    wa, wb = words(a), words(b)
+    if not wa or not wb:
+        return False
+    if fuzz.ratio(" ".join(wa), " ".join(wb)) >= VERBATIM:
+        return True
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    return len(short) >= MIN_CONTAINED_WORDS and _run_share(short, long_) >= VERBATIM
 
 
 def _content_share(short, long_) -> float:
@@ -115,17 +140,30 @@ def anchors(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in found)
 
 
-SPEAKER_RELATIONS = ("same", "unknown", "different")
+SPEAKER_RELATIONS = ("same", "unknown", "unresolved", "different")
 
 
 def speaker_relation(a: int | None, b: int | None, kinds: dict) -> str:
     """How the speakers two occurrences credit relate: "same" canonical speaker, "different" named
-    speakers, or "unknown" (either one unnamed, anonymous or not found: it may be the same source)."""
+    speakers, "unresolved" (either one credited to nobody the extractor could resolve), or
+    "unknown" (either one an unnamed source: it may be the same source)."""
     if a is not None and a == b:
         return "same"
-    if a is None or b is None or kinds.get(a) == "anonymous" or kinds.get(b) == "anonymous":
+    if a is None or b is None:
+        return "unresolved"
+    if kinds.get(a) == "anonymous" or kinds.get(b) == "anonymous":
         return "unknown"
     return "different"
+
+
+def names_differ(a: str, b: str, common: frozenset = frozenset()) -> bool:
+    """Both statements name something (``anchors``, the story's ``common`` names aside) and nothing
+    they name is the same, allowing for spelling ("Zelensky" / "Zelenskyy"): "captured in Kursk" and
+    "captured in Belgorod" are two statements, however alike their words."""
+    na, nb = anchors(a) - common - TIME_WORDS, anchors(b) - common - TIME_WORDS  # "Thursday" names no thing
+    if not na or not nb:
+        return False
+    return not any(x == y or fuzz.ratio(x, y) >= NAME_SPELLING for x in na for y in nb)
 
 
 @lru_cache(maxsize=65536)
@@ -237,34 +275,67 @@ def clears_rules(a: str, b: str, sem: float, lex: float, relation: str, common: 
     return lex >= lex_min or sem >= sem_min
 
 
+def may_share_group(a: str, b: str, relation: str, common: frozenset = frozenset()) -> bool:
+    """What a group may hold, for any two of its members: one source's one statement. Two figures
+    ("a thousand" / "three thousand") or two named things (``names_differ``) are two statements; two
+    different named speakers share a statement only in the same words (``verbatim``: a conflicting
+    attribution), another source confirming or repeating it in other words being a related
+    statement; and an occurrence credited to nobody resolved shares one only in the same words.
+    Enforced on every pair a quote joins or a merge joins (``groups``), and checked over a whole
+    database by ``groups.violations``."""
+    fa, fb = figures(a), figures(b)
+    if fa and fb and not fa & fb:
+        return False
+    if names_differ(a, b, common):
+        return False
+    return relation not in ("different", "unresolved") or verbatim(a, b)
+
+
 def pair_score(a: str, b: str, sem: float, lex: float, relation: str, *, common: frozenset = frozenset(),
                weights: WordWeights | None = None) -> float:
     """How strongly two occurrences in different articles are one statement: at least the pair
     model's threshold when they are (``is_variant``), else the learned probability that they are
-    (below the threshold), and 0 when a guard rules it out.
+    (below the threshold), and 0 when a rule of what a group may hold rules it out.
 
-    Near-verbatim texts (lexical >= ``VERBATIM``) are one statement whoever is credited (a
-    conflicting attribution surfaces that way): 1 + lexical/100. Below that, short texts (under
-    ``MIN_WORDS`` words) and texts asserting different figures ("hundreds" against "a thousand"
-    killed) score 0. Every other pair scores the learned pair decision's probability
-    (``pair_model`` over ``pair_features``), raised to the threshold when the named rules
-    (``clears_rules``) link it: the model, fitted on 51 positive pairs, adds the paraphrases the
-    thresholds missed (held-out pair recall 0.20 -> 0.36, precision 0.63 -> 0.75, docs/variants.md),
-    while the rules keep what so few examples cannot teach it (shared names, figures, conflicting
-    attributions)."""
+    What a group may hold is one source's one statement, so, whatever else the scores say:
+    - two figures ("hundreds" / "a thousand" killed) or two named things (``names_differ``) are two
+      statements, even in otherwise identical words;
+    - a pair credited to two different named speakers is one statement only in the same words
+      (``verbatim``): that is the conflict a group flags; otherwise another source confirming,
+      repeating or relaying it is related, never a member (``groups`` records it so). A pair where
+      either occurrence has no resolved speaker also needs the same words;
+    - near-verbatim texts (lexical >= ``VERBATIM``) are one statement: 1 + lexical/100; below that,
+      short texts (under ``MIN_WORDS`` words) are not;
+    - every other pair scores the learned pair decision's probability (``pair_model`` over
+      ``pair_features``), raised to the threshold when the named rules (``clears_rules``) link it."""
     n_words = min(len(words(a)), len(words(b)))
+    if not may_share_group(a, b, relation, common):
+        return 0.0
     if lex >= VERBATIM:
         return 1.0 + lex / 100 if n_words >= MIN_WORDS or lex >= 99.0 else 0.0
     if n_words < MIN_WORDS:
-        return 0.0
-    fa, fb = figures(a), figures(b)
-    if fa and fb and not fa & fb:
         return 0.0
     p = float(link_probability(pair_features(a, b, sem, lex, relation, common, weights)))
     threshold = pair_model()["threshold"]
     if p < threshold and clears_rules(a, b, sem, lex, relation, common):
         return threshold
     return p
+
+
+def related_score(a: str, b: str, sem: float, lex: float, *, common: frozenset = frozenset(),
+                  weights: WordWeights | None = None) -> float:
+    """How strongly another named speaker's statement relates to one (a confirmation, a repetition,
+    an answer): the link strength the pair would have were one source credited with both, where a
+    shared proper-name anchor ("Geneva") also links it (``clears_rules`` for different speakers); 0
+    when it is not related, or asserts other figures or names."""
+    fa, fb = figures(a), figures(b)
+    if (fa and fb and not fa & fb) or names_differ(a, b, common) or min(len(words(a)), len(words(b))) < MIN_WORDS:
+        return 0.0
+    threshold = pair_model()["threshold"]
+    p = float(link_probability(pair_features(a, b, sem, lex, "unknown", common, weights)))
+    if p < threshold and (clears_rules(a, b, sem, lex, "unknown", common) or clears_rules(a, b, sem, lex, "different", common)):
+        p = threshold
+    return min(p, 1.0) if p >= threshold else 0.0
 
 
 def is_variant(a: str, b: str, sem: float, lex: float, relation: str, *, common: frozenset = frozenset(),
