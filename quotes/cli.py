@@ -471,21 +471,28 @@ def speakers_rename(ctx, name, new_name, silent):
 VARIANT_COLUMNS = ["variant_id", "n_outlets", "n_articles", "wording_differs", "framing_differs", "speakers_differ",
                    "canonical_text", "speakers", "types"]
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--speaker", help="Only groups with a speaker whose name contains this.")
 @click.option("--min-outlets", type=click.IntRange(1, SQL_INT_MAX), default=1, show_default=True, help="Only groups carried by at least N outlets.")
 @click.option("--conflicts", is_flag=True, help="Only groups attributed to different speakers.")
 @output_options()
-@with_db
-def variants(db, speaker, min_outlets, conflicts, fmt):
-    """Statements reported by several articles, with their wording, framing and attribution flags.
+@click.pass_context
+def variants(ctx, speaker, min_outlets, conflicts, fmt):
+    """Statements reported by several articles, with their wording, framing and attribution flags;
+    correct the groups with subcommands (merge, split, detach).
 
     Example: quotes variants --min-outlets 2 --conflicts
     """
+    if ctx.invoked_subcommand:
+        return
     from .search import variant_groups
 
-    with db.engine.connect() as conn:
-        rows = variant_groups(conn, speaker=speaker, min_outlets=min_outlets, conflicts=conflicts)
+    db = open_db(ctx, write=False)
+    try:
+        with db.engine.connect() as conn:
+            rows = variant_groups(conn, speaker=speaker, min_outlets=min_outlets, conflicts=conflicts)
+    finally:
+        db.close()
     if fmt == "table":
         for r in rows:
             r["flags"] = ",".join(f for f, on in (("wording", r["wording_differs"]), ("framing", r["framing_differs"]),
@@ -499,6 +506,68 @@ def variants(db, speaker, min_outlets, conflicts, fmt):
         render(rows, fmt, columns=VARIANT_COLUMNS)
 
 
+
+
+def _correct_group(ctx, fn, *args):
+    from .grouping.corrections import GroupCorrectionError
+
+    db = open_db(ctx)
+    try:
+        with db.session() as s:
+            return fn(s, *args)
+    except GroupCorrectionError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        db.close()
+
+
+@variants.command("merge")
+@click.argument("target", type=click.IntRange(1, SQL_INT_MAX))
+@click.argument("source", type=click.IntRange(1, SQL_INT_MAX))
+@silent_option()
+@click.pass_context
+def variants_merge(ctx, target, source, silent):
+    """Merge group SOURCE into group TARGET (variant ids); survives re-ingest and reextract.
+
+    Example: quotes variants merge 3 7
+    """
+    from .grouping.corrections import merge
+
+    gid = _correct_group(ctx, lambda s, *a: merge(s, *a).id, target, source)
+    if not silent:
+        echo(f"merged group {source} into group {gid}", err=True)
+
+
+@variants.command("split")
+@click.argument("quote_ids", nargs=-1, required=True, type=click.IntRange(1, SQL_INT_MAX))
+@silent_option()
+@click.pass_context
+def variants_split(ctx, quote_ids, silent):
+    """Move QUOTE_IDS out of their group into a new group of their own; survives re-ingest.
+
+    Example: quotes variants split 31 55
+    """
+    from .grouping.corrections import split
+
+    gid = _correct_group(ctx, lambda s, *a: split(s, list(a)).id, *quote_ids)
+    if not silent:
+        echo(f"split into group {gid}", err=True)
+
+
+@variants.command("detach")
+@click.argument("quote_id", type=click.IntRange(1, SQL_INT_MAX))
+@silent_option()
+@click.pass_context
+def variants_detach(ctx, quote_id, silent):
+    """Take quote QUOTE_ID out of its group (it joins none again on its own); survives re-ingest.
+
+    Example: quotes variants detach 55
+    """
+    from .grouping.corrections import detach
+
+    left = _correct_group(ctx, detach, quote_id)
+    if not silent:
+        echo(f"quote {quote_id} left group {left}", err=True)
 @cli.command()
 @click.argument("variant_id", type=click.IntRange(1, SQL_INT_MAX))
 @click.option("--color/--no-color", default=None, help="Highlight the diff (default: when writing to a terminal).")

@@ -42,9 +42,35 @@ class Site:
         return r.json()
 
 
+# Two outlets quoting the same words, one crediting the mayor, the other her spokesman: a conflicting
+# attribution (the seeds hold none since groups keep one source's statement, issue 30)
+CONFLICT_WORDS = "The bridge will stay closed until every cable has been replaced and tested by independent engineers"
+CONFLICT_ARTICLES = {
+    "mayor.txt": f"The river crossing will not reopen this year.\n\n“{CONFLICT_WORDS},” Mayor Elena Brandt said on Monday.\n",
+    "spokesman.txt": f"Drivers face months of detours.\n\n“{CONFLICT_WORDS},” said Tomas Weil, a spokesman for the city.\n",
+}
+
+
 @pytest.fixture(scope="module")
-def site(seeds_db):
-    return Site(seeds_db)
+def served_db(seeds_db, tmp_path_factory):
+    """The seeds' database with two more articles that hold a conflicting attribution."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    folder = tmp_path_factory.mktemp("conflict")
+    for name, text in CONFLICT_ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    path = tmp_path_factory.mktemp("served") / "served.db"
+    shutil.copy(seeds_db, path)
+    r = CliRunner().invoke(cli, ["--db", str(path), "ingest", "--silent", str(folder)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(served_db):
+    return Site(served_db)
 
 
 def one(db_path, stmt: str, *params):
@@ -68,8 +94,8 @@ def telegram_group(db_path) -> int:
     return group_of(db_path, "Our soldiers have % North Korean %soldiers% Kursk%")
 
 
-def geneva_group(db_path) -> int:
-    return group_of(db_path, "%Geneva Conventions%")
+def conflict_group(db_path) -> int:
+    return group_of(db_path, "%every cable%")
 
 
 def zelensky(db_path) -> int:
@@ -165,8 +191,8 @@ def test_who_said_ranks_the_matches_and_takes_any_text(site):
 
 def test_conflicting_attributions_and_wide_statements(site):
     conflicts = site.rows(f"/{site.name}/conflicting_attributions.json")
-    geneva = next(r for r in conflicts if r["variant_id"] == geneva_group(site.path))
-    assert "Security Service of Ukraine" in geneva["credited_to"] and "Volodymyr Zelenskyy" in geneva["credited_to"]
+    conflict = next(r for r in conflicts if r["variant_id"] == conflict_group(site.path))
+    assert "Elena Brandt" in conflict["credited_to"] and "Tomas Weil" in conflict["credited_to"]
     assert telegram_group(site.path) not in {r["variant_id"] for r in conflicts}
     wide = site.rows(f"/{site.name}/carried_by_3_outlets.json")
     assert all(r["n_outlets"] >= 3 for r in wide)
@@ -209,8 +235,8 @@ def test_the_telegram_statement_is_one_group_with_every_outlets_version_side_by_
     assert page.count('class="q-mark"') == len(versions)  # the timeline: one mark per version
 
 
-def test_the_geneva_group_is_marked_as_a_conflict(site):
-    group = geneva_group(site.path)
+def test_a_conflicting_attribution_is_marked_as_such(site):
+    group = conflict_group(site.path)
     page = site.page(f"/-/group/{group}")
     conflict = re.search(r'<div class="q-conflict"[^>]*id="conflict">(.*?)</div>', page, re.S)
     assert conflict, "no conflict marker"
@@ -268,8 +294,8 @@ def test_the_speaker_page_lists_aliases_where_seen_and_statements(site):
 
 def test_cells_link_to_the_group_and_speaker_pages(site):
     page = site.page(f"/{site.name}/quote_view?_search=Geneva")
-    assert f'href="/-/group/{geneva_group(site.path)}"' in page
     assert f'href="/-/speaker/{zelensky(site.path)}">Volodymyr Zelenskyy</a>' in page
+    assert f'href="/-/group/{conflict_group(site.path)}"' in site.page(f"/{site.name}/quote_view?_search=cable")
     groups = site.page(f"/{site.name}/variant_groups")
     assert f'href="/-/group/{telegram_group(site.path)}"' in groups
     assert f'href="/-/speaker/{zelensky(site.path)}"' in site.page(f"/{site.name}/speakers")
@@ -364,12 +390,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_quotes_serve_answers_over_http(seeds_db):
+def test_quotes_serve_answers_over_http(served_db):
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", "from quotes.cli import main; main()", "--db", str(seeds_db),
+    server = subprocess.Popen([sys.executable, "-c", "from quotes.cli import main; main()", "--db", str(served_db),
                                "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        url = f"http://127.0.0.1:{port}/-/group/{geneva_group(seeds_db)}"
+        url = f"http://127.0.0.1:{port}/-/group/{conflict_group(served_db)}"
         deadline = time.monotonic() + 60
         while True:
             assert server.poll() is None, server.stderr.read()
@@ -423,3 +449,14 @@ def test_every_page_carries_a_content_security_policy(site):
     for url in ("/", f"/-/group/{telegram_group(site.path)}", f"/{site.name}/quote_view"):
         policy = site.get(url).headers.get("content-security-policy", "")
         assert "default-src 'self'" in policy and "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_a_group_page_shows_the_corrections_a_person_made(seeds_copy, runner):
+    """`quotes variants detach` and `split` are listed on the page of the group they changed."""
+    group = telegram_group(seeds_copy)
+    (headline,), = one(seeds_copy, "SELECT id FROM quotes WHERE text LIKE 'Ukraine captures two North Korean soldiers%'")
+    assert runner.invoke(cli, ["--db", str(seeds_copy), "variants", "detach", str(headline)]).exit_code == 0
+    text = text_of(Site(seeds_copy).page(f"/-/group/{group}"))
+    assert "Corrected by hand" in text and f"quote {headline} detached from this group" in text
+    other = next(g for (g,) in one(seeds_copy, "SELECT id FROM variant_groups WHERE id != ? AND n_articles > 1 ORDER BY id", group))
+    assert "Corrected by hand" not in text_of(Site(seeds_copy).page(f"/-/group/{other}"))

@@ -281,3 +281,47 @@ def test_no_database_breaks_what_a_group_may_hold(seeds_copy):
         found = violations(s)
     assert any("different speakers" in f for f in found), found
     assert any("the same text in groups" in f for f in found), found
+
+
+def test_corrections_of_groups_are_replayed_when_the_articles_are_grouped_again(seeds_copy):
+    """`quotes variants detach / split / merge` change the groups, are recorded, and come back when
+    every article is grouped again from scratch (as after a re-ingest; issue 30)."""
+    from pathlib import Path
+
+    db = str(seeds_copy)
+    con = sqlite3.connect(seeds_copy)
+
+    def qid(like):
+        (i,), = con.execute("SELECT id FROM quotes WHERE text LIKE ?", (like,)).fetchall()
+        return i
+
+    def group(i):
+        return con.execute("SELECT variant_id FROM quotes WHERE id = ?", (i,)).fetchone()[0]
+
+    confirmation = qid("capturing North Korean soldiers since they were sent%")
+    reports = qid("Russia is actively working to conceal%")
+    telegram, custody = qid("Our soldiers have captured North Korean military personnel%"), qid("to have taken into custody 2%")
+    assert group(confirmation) and group(reports) and group(telegram) != group(custody)
+    run = lambda *a: CliRunner().invoke(cli, ["--db", db, "variants", *a, "--silent"], catch_exceptions=False)  # noqa: E731
+    assert run("detach", str(confirmation)).exit_code == 0
+    assert run("split", str(reports)).exit_code == 0
+    assert run("merge", str(group(telegram)), str(group(custody))).exit_code == 0
+    con.commit()
+
+    def as_corrected():
+        members = con.execute("SELECT count(*) FROM quotes WHERE variant_id = ?", (group(reports),)).fetchone()[0]
+        return group(confirmation) is None and members == 1 and group(telegram) == group(custody) is not None
+
+    assert as_corrected()
+    assert [a for (a,) in con.execute("SELECT action FROM corrections ORDER BY id")] == \
+        ["variants-detach", "variants-split", "variants-merge"]
+    # group everything again from scratch: the corrections come back
+    con.executescript("UPDATE quotes SET variant_id = NULL; DELETE FROM related_quotes; DELETE FROM variant_groups;"
+                      "UPDATE articles SET grouped_at = NULL;")
+    con.commit()
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    assert CliRunner().invoke(cli, ["--db", db, "ingest", "--silent", str(seeds)], catch_exceptions=False).exit_code == 0
+    assert as_corrected()
+    # a correction that cannot be made says why, in one line
+    r = CliRunner().invoke(cli, ["--db", db, "variants", "detach", str(confirmation)])
+    assert r.exit_code != 0 and "is in no group" in r.output

@@ -28,6 +28,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..models_db import Article, Quote, QuoteVector, RelatedQuote, Speaker, VariantGroup
+from .corrections import merged_by_hand, replay
 from .pairs import (
     FLOOR_LEXICAL,
     FLOOR_SEMANTIC,
@@ -80,6 +81,7 @@ def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids
     if done is not None:
         return
     _group_quotes(s, article_id, exact=exact, quote_ids=quote_ids)
+    replay(s)  # a person's corrections of groups stand (``corrections.py``)
     s.execute(update(Article).where(Article.id == article_id).values(grouped_at=func.current_timestamp())
               .execution_options(synchronize_session=False))
 
@@ -267,7 +269,8 @@ def violations(s: Session) -> list[str]:
     """Every breach of what a group may hold, over the whole database, one line each (none when the
     groups are sound): two members that may not share a group (``may_share_group``: another named
     source's words, another figure, another name, or an unresolved speaker's words that are not the
-    same), and the same text in two groups."""
+    same), and the same text in two groups. Groups a person merged (``corrections.merge``) are left
+    alone."""
     rows = s.execute(select(Quote.id, Quote.variant_id, Quote.text, Quote.speaker_id)
                      .where(Quote.variant_id.is_not(None)).order_by(Quote.variant_id, Quote.id)).all()
     kinds = dict(s.execute(select(Speaker.id, Speaker.kind)).all())
@@ -275,7 +278,10 @@ def violations(s: Session) -> list[str]:
     by_group: dict[int, list] = {}
     for r in rows:
         by_group.setdefault(r.variant_id, []).append(r)
+    by_hand = merged_by_hand(s)  # what a person merged stands
     for gid, ms in by_group.items():
+        if gid in by_hand:
+            continue
         common = common_anchors(s, [m.text for m in ms])
         for i, a in enumerate(ms):
             for b in ms[i + 1:]:

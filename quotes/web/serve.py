@@ -250,7 +250,7 @@ def by_publication(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (r["when"] is None, r["when"] or datetime.min, r["article_id"], r["start"]))
 
 
-def group_context(group: dict, members: list[dict], related: list[dict], urls) -> dict:
+def group_context(group: dict, members: list[dict], related: list[dict], urls, corrections: list[dict] = ()) -> dict:
     """What the statement-group page shows: the canonical form, the outlets' columns of numbered
     versions each diffed against it, the credits, the conflict, the timeline, and the related
     statements of other speakers."""
@@ -272,7 +272,8 @@ def group_context(group: dict, members: list[dict], related: list[dict], urls) -
     return {"group": group, "canonical": canonical, "columns": outlet_columns(members, urls),
             "credits": credits(members, colours, urls), "conflict": bool(group["speakers_differ"]), "related": related,
             "undated": sum(m["when"] is None for m in members), "n_members": len(members),
-            "timeline": timeline_svg(marks, caption=caption)}
+            "timeline": timeline_svg(marks, caption=caption),
+            "corrections": [{**c, "numbers": [numbers[q] for q in c["members"] if q in numbers]} for c in corrections]}
 
 
 def web_url(url: str | None) -> str | None:
@@ -386,7 +387,10 @@ def read_group(conn, group_id: int) -> dict | None:
     members = variant_members(conn, group_id)
     if group is None or not members:
         return None
-    return {"group": dict(group), "members": members, "related": related_statements(conn, group_id)}
+    from ..grouping.corrections import corrections_of
+
+    corrections = corrections_of(conn, {m["quote_id"] for m in members})
+    return {"group": dict(group), "members": members, "related": related_statements(conn, group_id), "corrections": corrections}
 
 
 def read_speaker(conn, speaker_id: int) -> dict | None:
@@ -437,7 +441,7 @@ async def group_page(request, datasette):
     if found is None:
         return await _not_found(datasette, request, f"No statement group {group_id}: see the statement groups table")
     urls = Urls(datasette, name)
-    context = group_context(found["group"], found["members"], found["related"], urls)
+    context = group_context(found["group"], found["members"], found["related"], urls, found["corrections"])
     context.update(database=name, comparison_href=urls.table("variant_comparison", variant_id=group_id),
                    groups_href=urls.table("variant_groups"))
     return Response.html(await datasette.render_template("quotes_group.html", context, request=request))
