@@ -468,7 +468,7 @@ def speakers_rename(ctx, name, new_name, silent):
 
 
 # -- variants ---------------------------------------------------------------------------------------
-VARIANT_COLUMNS = ["variant_id", "n_outlets", "n_articles", "wording_differs", "framing_differs", "speakers_differ",
+VARIANT_COLUMNS = ["variant_id", "n_outlets", "n_articles", "n_reports", "wording_differs", "framing_differs", "speakers_differ",
                    "canonical_text", "speakers", "types"]
 
 @cli.group(invoke_without_command=True)
@@ -500,7 +500,7 @@ def variants(ctx, speaker, min_outlets, conflicts, fmt):
         if not rows:
             echo("no variant groups", err=True)
             return
-        render(rows, fmt, columns=["variant_id", "n_outlets", "n_articles", "types", "speakers", "flags", "canonical_text"],
+        render(rows, fmt, columns=["variant_id", "n_outlets", "n_reports", "types", "speakers", "flags", "canonical_text"],
                widths={"canonical_text": 60, "speakers": 40})
     else:
         render(rows, fmt, columns=VARIANT_COLUMNS)
@@ -583,7 +583,7 @@ def compare(db, variant_id, color, fmt):
     Example: quotes compare 1
     """
     from .grouping.pairs import word_diff
-    from .search import canonical_member, related_statements, variant_members
+    from .search import canonical_member, related_statements, report_sources, variant_members
 
     with db.engine.connect() as conn:
         members = variant_members(conn, variant_id)
@@ -591,6 +591,7 @@ def compare(db, variant_id, color, fmt):
         if not members:
             raise click.ClickException(f"no variant group {variant_id}; see `quotes variants`")
         canonical = canonical_member(conn, variant_id, members)
+        counts, copies = report_sources(conn, variant_id)
     for m in members:
         m["diff"] = word_diff(canonical["text"], m["text"])
     if fmt == "group":  # the shape `--format json` printed before the shared output options
@@ -608,9 +609,12 @@ def compare(db, variant_id, color, fmt):
         render(rows, fmt, columns=[*members[0]])
         return
     color = sys.stdout.isatty() if color is None else color
-    echo(f"variant {variant_id}: {canonical['text']}\n")
+    echo(f"variant {variant_id}: {canonical['text']}")
+    echo(f"carried by {counts.get('n_outlets')} outlets in {counts.get('n_articles')} articles: "
+         f"{counts.get('n_reports')} original reports (one agency's copies count once)\n")
     for m in members:
-        echo(f"{m['outlet'] or '(unknown outlet)'} | {m['article']} | {m['type']} | {m['speaker'] or '?'} "
+        copy = f" | {copies[m['article_id']]}" if m.get("article_id") in copies else ""
+        echo(f"{m['outlet'] or '(unknown outlet)'} | {m['article']}{copy} | {m['type']} | {m['speaker'] or '?'} "
                    f"({m['speaker_mention'] or '-'}) | cue: {m['cue_text'] or '-'}")
         click.echo("  " + " ".join(_diff_piece(op, printable(t), color) for op, t in m["diff"]) + "\n")
     if related:

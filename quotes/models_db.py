@@ -45,6 +45,8 @@ class Article(Base):
     extractor_version: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
     grouped_at: Mapped[datetime | None] = mapped_column(DateTime)  # NULL until variant grouping has done it
+    wire: Mapped[str | None] = mapped_column(Text)  # the news agency whose copy it carries, by its credit (outlet.wire_credit)
+    copy_of: Mapped[int | None] = mapped_column(Integer)  # the id of the earlier article it is near-identical to
     quotes: Mapped[list["Quote"]] = relationship(back_populates="article", cascade="all, delete-orphan")
 
 
@@ -93,6 +95,7 @@ class VariantGroup(Base):
     canonical_text: Mapped[str] = mapped_column(Text)
     n_articles: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     n_outlets: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    n_reports: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # original reports: one agency's copies count once
     wording_differs: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     framing_differs: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     speakers_differ: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

@@ -33,3 +33,48 @@ def infer_outlet(text: str, url: str | None = None) -> str | None:
             name = " ".join(m.group(1).split())
             return name.title() if name.isupper() else name
     return outlet_from_url(url)
+
+
+# News agencies, by the names their copy credits them with, and the one name each is stored under.
+AGENCIES = {
+    "AP": "AP", "The Associated Press": "AP", "Associated Press": "AP", "Reuters": "Reuters", "AFP": "AFP",
+    "Agence France-Presse": "AFP", "Agence France Presse": "AFP", "dpa": "dpa", "DPA": "dpa", "Xinhua": "Xinhua",
+    "PA": "PA", "PA Media": "PA", "Press Association": "PA", "Kyodo": "Kyodo", "Kyodo News": "Kyodo",
+    "Jiji": "Jiji", "Jiji Press": "Jiji", "Bernama": "Bernama", "Anadolu": "Anadolu", "Anadolu Agency": "Anadolu",
+    "ANI": "ANI", "PTI": "PTI", "IANS": "IANS", "UPI": "UPI", "Yonhap": "Yonhap", "EFE": "EFE", "ANSA": "ANSA",
+    "Tasnim": "Tasnim", "TASS": "TASS", "Bloomberg": "Bloomberg", "CNA": "CNA",
+}
+_AGENCY = "|".join(sorted(map(re.escape, AGENCIES), key=len, reverse=True))
+WIRE_CREDITS = [
+    # a dateline: "TOKYO (Reuters) -", "Bratislava (AFP) –", "HONG KONG, Jan 29 (Reuters) -"
+    re.compile(rf"^(?:[A-Z][\w .,'’/-]{{0,60}})?\((?:{_AGENCY})\)\s*[-–—:]", re.M),
+    # the agency alone on a line, or after a dash ending one: "— The Associated Press", "(AFP)", "... -Bernama"
+    re.compile(rf"^\s*(?:[-–—]\s*)?\(?(?:{_AGENCY})\)?\.?\s*$", re.M),
+    re.compile(rf"\s[-–—]\s?(?:{_AGENCY})\.?\s*$", re.M),
+    # a byline or a source line: "By AFP | 1h ago", "[Source: Reuters]"
+    re.compile(rf"^\s*(?:By|\[?Source:)\s+(?:{_AGENCY})\b", re.M),
+    # its copyright: "Copyright 2024 The Associated Press", "© Agence France-Presse"
+    COPYRIGHT := re.compile(rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:{_AGENCY})\b", re.I),
+    # Reuters' signature: "(Reporting by ...; Editing by ...)"
+    re.compile(r"\(Reporting by [^)]{3,200}(?:Editing|Writing) by [^)]{3,200}\)"),
+]
+
+
+def wire_credit(text: str) -> str | None:
+    """The news agency whose copy the article carries, by a credit in its text: a dateline ("TOKYO
+    (Reuters) -", "(Xinhua) —"), the agency's name alone on a line or after a dash ending one, a
+    byline or source line ("By AFP", "[Source: Reuters]"), its copyright, or Reuters' "(Reporting by
+    ...; Editing by ...)". Not a contribution ("Contributing: Reuters", "The Associated Press contributed
+    to this report") nor a photo credit ("AP Photo"): those carry the outlet's own copy. None when no
+    credit is found."""
+    for pattern in WIRE_CREDITS:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        if pattern is WIRE_CREDITS[-1]:
+            return "Reuters"
+        found = re.search(_AGENCY, m.group(0), re.I if pattern is COPYRIGHT else 0)
+        if found:
+            name = next((k for k in AGENCIES if k.lower() == found.group(0).lower()), found.group(0))
+            return AGENCIES[name]
+    return None

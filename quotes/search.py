@@ -65,7 +65,7 @@ def export_rows(conn):
 
 
 def variant_groups(conn, *, speaker: str | None = None, min_outlets: int = 1, conflicts: bool = False) -> list[dict]:
-    stmt = """SELECT g.id AS variant_id, g.n_outlets, g.n_articles, g.wording_differs, g.framing_differs,
+    stmt = """SELECT g.id AS variant_id, g.n_outlets, g.n_articles, g.n_reports, g.wording_differs, g.framing_differs,
                      g.speakers_differ, g.canonical_text,
                      (SELECT group_concat(DISTINCT s.name) FROM quotes q JOIN speakers s ON s.id = q.speaker_id
                       WHERE q.variant_id = g.id) AS speakers,
@@ -88,6 +88,17 @@ def variant_groups(conn, *, speaker: str | None = None, min_outlets: int = 1, co
 def variant_members(conn, variant_id: int) -> list[dict]:
     stmt = f"SELECT {QUOTE_COLUMNS} FROM quote_view WHERE variant_id = :v ORDER BY article_id, start"
     return [dict(r._mapping) for r in conn.execute(sql(stmt), {"v": variant_id})]
+
+
+def report_sources(conn, variant_id: int) -> tuple[dict, dict[int, str]]:
+    """A group's counts (``n_outlets``, ``n_articles``, ``n_reports``) and, per member article that
+    carries another's copy, what it copies ("AP copy", "copy of SOURCE")."""
+    counts = dict(conn.execute(sql("SELECT n_outlets, n_articles, n_reports FROM variant_groups WHERE id = :v"),
+                               {"v": variant_id}).mappings().first() or {})
+    rows = conn.execute(sql("""SELECT a.id, a.wire, o.source AS original FROM articles a LEFT JOIN articles o ON o.id = a.copy_of
+                               WHERE a.id IN (SELECT article_id FROM quotes WHERE variant_id = :v)"""), {"v": variant_id}).all()
+    copies = {i: f"{wire} copy" if wire else f"copy of {original}" for i, wire, original in rows if wire or original}
+    return counts, copies
 
 
 def canonical_member(conn, variant_id: int, members: list[dict]) -> dict:

@@ -16,7 +16,7 @@ from .extraction.analyse import Analysed, extractor_version
 from .grouping.groups import EMBEDDING_MODEL
 from .grouping.terms import index_terms
 from .models_db import Article, Quote, QuoteVector
-from .outlet import infer_outlet
+from .outlet import infer_outlet, wire_credit
 from .read import RawArticle
 from .speakers import resolve_speakers
 
@@ -42,6 +42,7 @@ def store_article(s, raw: RawArticle, analysed: Analysed, overrides: Overrides, 
         outlet=overrides.outlet or raw.outlet or infer_outlet(raw.text, raw.url),
         url=overrides.url or raw.url, published=overrides.published or raw.published,
         parse_conllu=analysed.conllu, parser_version=parser_version, extractor_version=extractor_version(),
+        wire=wire_credit(analysed.text),
     )
     s.add(article)
     try:

@@ -181,7 +181,7 @@ def test_read_commands_never_migrate(runner, seeds_copy):
     assert runner.invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "0003"]).exit_code == 0
     r = runner.invoke(cli, ["--db", str(seeds_copy), "who-said", "Geneva"])
     assert r.exit_code == 1
-    assert "the database is at schema 0003, this version of quotes reads 0009: run `quotes db upgrade`" in r.output
+    assert "the database is at schema 0003, this version of quotes reads 0010: run `quotes db upgrade`" in r.output
     assert sqlite3.connect(seeds_copy).execute("select version_num from alembic_version").fetchone() == ("0003",)
     assert runner.invoke(cli, ["--db", str(seeds_copy), "db", "upgrade"]).exit_code == 0
     r = runner.invoke(cli, ["--db", str(seeds_copy), "who-said", "Geneva"])

@@ -329,9 +329,9 @@ def test_every_view_answers(seeds_db):
 def test_db_commands(runner, temp_db):
     assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
     r = runner.invoke(cli, ["db", "current"])
-    assert r.stdout.strip() == "0009"
+    assert r.stdout.strip() == "0010"
     r = runner.invoke(cli, ["db", "history"])
-    assert [line.split()[0] for line in r.stdout.splitlines()] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"]
+    assert [line.split()[0] for line in r.stdout.splitlines()] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010"]
 
 
 def test_downgrade_to_base_asks_first(seeds_copy):
@@ -339,7 +339,7 @@ def test_downgrade_to_base_asks_first(seeds_copy):
     r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "base"], input="n\n")
     assert r.exit_code == 1 and "drops every table" in r.output
     assert table_rows(seeds_copy) == before
-    r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "-9"], input="\n")  # also base
+    r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "-10"], input="\n")  # also base
     assert r.exit_code == 1 and table_rows(seeds_copy) == before
     r = CliRunner().invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "bogus"])
     assert r.exit_code == 1 and "no schema revision 'bogus'" in r.output and table_rows(seeds_copy) == before
@@ -374,3 +374,19 @@ def test_a_database_from_a_newer_quotes_says_so(seeds_copy, command):
     con.close()
     r = CliRunner().invoke(cli, ["--db", str(seeds_copy), *command])
     assert r.exit_code == 1 and "a newer quotes made it" in r.output and "db upgrade" not in r.output
+
+
+def test_upgrade_to_0010_reads_the_wire_credits_of_stored_articles(seeds_copy):
+    """Revision 0010 reads each stored article's agency credit with its own frozen patterns, and counts
+    the original reports of every group."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", str(seeds_copy), "db", "downgrade", "0009"]).exit_code == 0
+    con = sqlite3.connect(seeds_copy)
+    con.execute("UPDATE articles SET text = 'KYIV (Reuters) - ' || text WHERE id IN (1, 2)")
+    con.commit()
+    assert runner.invoke(cli, ["--db", str(seeds_copy), "db", "upgrade"]).exit_code == 0
+    assert [w for (w,) in con.execute("SELECT wire FROM articles ORDER BY id")] == ["Reuters", "Reuters", None, None, None]
+    both = con.execute("""SELECT g.n_articles, g.n_reports FROM variant_groups g WHERE EXISTS
+                          (SELECT 1 FROM quotes q WHERE q.variant_id = g.id AND q.article_id = 1) AND EXISTS
+                          (SELECT 1 FROM quotes q WHERE q.variant_id = g.id AND q.article_id = 2)""").fetchall()
+    assert both and all(n_reports == n_articles - 1 for n_articles, n_reports in both)

@@ -85,7 +85,7 @@ def test_ingest_search_export_and_migrations_on_postgresql(pg_url):
     assert "000_4104acffb22e89e7.txt" in {h["article"] for h in hits} and "004_6082e137c817fc36.txt" not in {h["article"] for h in hits}
     rows = json.loads(runner.invoke(cli, ["--db", pg_url, "export", "--format", "json"]).stdout)
     assert len(rows) > 5
-    assert runner.invoke(cli, ["--db", pg_url, "db", "current"]).stdout.strip() == "0009"
+    assert runner.invoke(cli, ["--db", pg_url, "db", "current"]).stdout.strip() == "0010"
     r = runner.invoke(cli, ["--db", pg_url, "db", "downgrade", "-1"])
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, ["--db", pg_url, "db", "upgrade"])
@@ -128,5 +128,5 @@ def test_every_database_command_on_postgresql(pg_url):
     assert json.loads(ok("export", "--format", "json").stdout) == before
     status = json.loads(ok("db", "status", "--format", "json").stdout)
     assert [(s["what"], s["current"]) for s in status] == [("parser", 3), ("extractor", 3)]
-    assert "0009" in ok("db", "history").stdout
+    assert "0010" in ok("db", "history").stdout
     assert ok("who-said", "--limit", "1", "--format", "json", "soldiers").stdout.count('"quote_id"') == 1

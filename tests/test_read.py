@@ -140,3 +140,24 @@ def test_a_paragraph_of_marks_is_dropped_and_long_runs_are_cut_by_tokens():
     assert "".join(pieces) == mixed and max(_tokens(p) for p in pieces) <= MAX_PARAGRAPH_TOKENS
     prose = "The minister said the plan was ready. " * 150
     assert [len(p) for p in split_long(prose.strip())] == [3989, 1709]
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize("text,agency", [
+    ("TOKYO (Reuters) - Japan's moon lander touched down on Saturday.", "Reuters"),
+    ("BRATISLAVA, Slovakia (AP) — The prime minister was shot.", "AP"),
+    ("(Xinhua) — The space agency confirmed the landing.", "Xinhua"),
+    ("By AFP | 1h ago\n\nThe prime minister was shot.", "AFP"),
+    ("The lander tipped over.\n\n[Source: Reuters]", "Reuters"),
+    ("Shares were suspended from trading. -Bernama", "Bernama"),
+    ("The lander tipped over.\n\nCopyright 2024 The Associated Press. All rights reserved.", "AP"),
+    ("The rule starts on Monday.\n\n(Reporting by Valerie Volcovici; Editing by Will Dunham.)", "Reuters"),
+    ("The rule starts on Monday, Reuters reported.", None),
+    ("Contributing: Reuters", None),
+    ("The Associated Press contributed to this report.", None),
+    ("A rescuer at the site. (AP Photo/Jae C. Hong)", None),
+])
+def test_a_wire_credit_names_the_agency_a_contribution_or_photo_does_not(text, agency):
+    from quotes.outlet import wire_credit
+
+    assert wire_credit(text) == agency

@@ -325,3 +325,29 @@ def test_corrections_of_groups_are_replayed_when_the_articles_are_grouped_again(
     # a correction that cannot be made says why, in one line
     r = CliRunner().invoke(cli, ["--db", db, "variants", "detach", str(confirmation)])
     assert r.exit_code != 0 and "is in no group" in r.output
+
+
+def test_one_agencys_copy_run_by_two_outlets_is_one_report(tmp_path):
+    """Two outlets run the same AP copy (one credits it, one does not), a third reports the same
+    statement in its own words: three outlets, two original reports (issue 30)."""
+    body = ("The city council voted on Tuesday to close the old river bridge for a year of repairs.\n\n"
+            "“The bridge will stay closed until every cable has been replaced and tested,” Mayor Elena Brandt said.\n\n"
+            "“We will open a ferry service for commuters within two weeks,” she added.\n\n"
+            "Council member Tomas Weil said the repairs would cost more than the city had planned for this year.\n")
+    db = _ingest(tmp_path, {
+        "wire.txt": "DORNE, Oregon (AP) — " + body,
+        "copy.txt": "Local news\n\n" + body,
+        "own.txt": "Commuters face a year of detours.\n\nMayor Elena Brandt said the bridge would stay closed until "
+                   "every cable has been replaced and tested, and that a ferry would run for commuters.\n",
+    })
+    con = sqlite3.connect(db)
+    arts = {src: (wire, copy) for src, wire, copy in con.execute("SELECT source, wire, copy_of FROM articles")}
+    by_source = {src: i for i, src in con.execute("SELECT id, source FROM articles")}
+    assert arts["wire.txt"] == ("AP", None) and arts["own.txt"] == (None, None)
+    assert arts["copy.txt"][1] == by_source["wire.txt"]
+    (gid,) = {g for (g,) in con.execute("SELECT variant_id FROM quotes WHERE text LIKE '%every cable%'")}
+    assert gid is not None
+    n_articles, n_reports = con.execute("SELECT n_articles, n_reports FROM variant_groups WHERE id = ?", (gid,)).fetchone()
+    assert (n_articles, n_reports) == (3, 2)
+    out = CliRunner().invoke(cli, ["--db", str(db), "compare", "--no-color", str(gid)]).stdout
+    assert "2 original reports" in out and "AP copy" in out

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ..models_db import Article, Quote, QuoteVector, RelatedQuote, Speaker, VariantGroup
 from .corrections import merged_by_hand, replay
@@ -38,6 +38,7 @@ from .pairs import (
     pair_score,
     related_score,
     speaker_relation,
+    verbatim,
     words,
 )
 from .terms import common_anchors, lexical_candidates, word_weights_for
@@ -48,6 +49,10 @@ NEIGHBOURS = 100  # nearest stored quotes by meaning, per new quote
 MAX_GROUP_MEMBERS = 200  # members of one group read to decide whether a quote joins it
 MERGE_SAMPLE = 20  # members of each side compared before two groups become one
 FULL_SHARE = 0.8  # a version at least this share of the longest one's length is a full version
+COPY_MIN_QUOTES = 2  # quotes an article must share word for word with another before it can be its copy
+COPY_SHARE = 0.6  # ... and this share of all its quotes
+COPY_TEXT_CHARS = 3000  # the opening of each text compared as a whole
+COPY_TEXT_RATIO = 70.0  # rapidfuzz ratio of those openings at which the two are one report
 
 
 def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids: list[int] | None = None) -> None:
@@ -81,6 +86,7 @@ def group_article(s: Session, article_id: int, *, exact: bool = False, quote_ids
     if done is not None:
         return
     _group_quotes(s, article_id, exact=exact, quote_ids=quote_ids)
+    mark_copy(s, article_id)
     replay(s)  # a person's corrections of groups stand (``corrections.py``)
     s.execute(update(Article).where(Article.id == article_id).values(grouped_at=func.current_timestamp())
               .execution_options(synchronize_session=False))
@@ -265,6 +271,58 @@ def _one_speaker_per_article(s: Session, new: list, others: list, group_of: dict
                 s.merge(RelatedQuote(quote_id=i, other_id=kept, strength=round(strength_of.get(i, 1.0), 4)))
 
 
+def mark_copy(s: Session, article_id: int) -> int | None:
+    """Whether a grouped article carries another stored article's copy (one agency's report run by
+    several outlets, with or without a credit): at least ``COPY_MIN_QUOTES`` of its quotes, and
+    ``COPY_SHARE`` of those it has, are the same words (``pairs.verbatim``) as quotes of one other
+    article in the same groups, and the two texts are alike as wholes (rapidfuzz ratio of their
+    openings at least ``COPY_TEXT_RATIO``). Of the two, the one crediting the agency, else the earlier
+    published, else the first stored is the original; the other is marked ``copy_of`` it (or its own
+    original); returns the original's id, or None."""
+    from rapidfuzz import fuzz
+
+    mine = s.execute(select(Quote.id, Quote.text, Quote.variant_id).where(Quote.article_id == article_id)).all()
+    grouped = [q for q in mine if q.variant_id is not None]
+    if len(grouped) < COPY_MIN_QUOTES:
+        return None
+    others = s.execute(select(Quote.article_id, Quote.text, Quote.variant_id)
+                       .where(Quote.variant_id.in_({q.variant_id for q in grouped}), Quote.article_id != article_id)).all()
+    shared: dict[int, int] = {}
+    for q in grouped:
+        for other in {o.article_id for o in others if o.variant_id == q.variant_id and verbatim(q.text, o.text)}:
+            shared[other] = shared.get(other, 0) + 1
+    me = s.get(Article, article_id)
+    for other_id, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])):
+        if n < COPY_MIN_QUOTES or n < COPY_SHARE * len(mine):
+            break
+        other = s.get(Article, other_id)
+        if fuzz.ratio(" ".join(me.text[:COPY_TEXT_CHARS].split()), " ".join(other.text[:COPY_TEXT_CHARS].split())) < COPY_TEXT_RATIO:
+            continue
+        # the original: the one crediting the agency, else the earlier published, else the first stored
+        first, later = sorted((me, other), key=lambda a: (a.wire is None, a.published is None, a.published or "", a.id))
+        original = s.get(Article, first.copy_of) if first.copy_of else first
+        if later.copy_of is None and later.id != original.id:
+            later.copy_of = original.id
+            s.flush()
+            touched = s.scalars(select(Quote.variant_id).where(Quote.article_id.in_([me.id, other.id]),
+                                                               Quote.variant_id.is_not(None)).distinct())
+            for gid in sorted(set(touched)):
+                refresh_group(s, s.get(VariantGroup, gid))
+        return original.id
+    return None
+
+
+def report_key(article) -> str:
+    """Which original report an article's version comes from: the article it copies (``copy_of``),
+    else itself; and that original's agency's, when it credits one (two outlets crediting one agency
+    carry one report)."""
+    if article.copy_of:
+        wire, root = article.original_wire, article.copy_of
+    else:
+        wire, root = article.wire, article.id
+    return f"wire:{wire}" if wire else f"article:{root}"
+
+
 def violations(s: Session) -> list[str]:
     """Every breach of what a group may hold, over the whole database, one line each (none when the
     groups are sound): two members that may not share a group (``may_share_group``: another named
@@ -421,10 +479,21 @@ def reference_version(members: list):
     return min(full, key=lambda m: (m.published is None, m.published or "", m.id))
 
 
+class _ArticleOf:
+    """The article fields ``report_key`` reads, from a member row."""
+
+    def __init__(self, row):
+        self.id, self.wire, self.copy_of, self.original_wire = row.article_id, row.wire, row.copy_of, row.original_wire
+
+
 def refresh_group(s: Session, group: VariantGroup) -> None:
     """Recompute a group's canonical form (``reference_version``) and its flags."""
+    original = aliased(Article)
     members = s.execute(select(Quote.id, Quote.type, Quote.text, Quote.article_id, Quote.cue_lemma, Quote.speaker_id,
-                               Article.outlet, Article.published, Speaker.kind).join(Article, Article.id == Quote.article_id)
+                               Article.outlet, Article.published, Article.wire, Article.copy_of,
+                               original.wire.label("original_wire"), Speaker.kind)
+                        .join(Article, Article.id == Quote.article_id)
+                        .outerjoin(original, original.id == Article.copy_of)
                         .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
                         .where(Quote.variant_id == group.id).order_by(Quote.id)).all()
     if not members:
@@ -435,6 +504,7 @@ def refresh_group(s: Session, group: VariantGroup) -> None:
     group.canonical_text = canonical.text
     group.n_articles = len({q.article_id for q in members})
     group.n_outlets = len({(q.outlet or f"article:{q.article_id}") for q in members})
+    group.n_reports = len({report_key(_ArticleOf(q)) for q in members})
     group.wording_differs = len({" ".join(words(q.text)) for q in members}) > 1
     group.framing_differs = len({q.cue_lemma for q in members if q.cue_lemma}) > 1
     # a conflict is two named speakers credited with one statement; an unnamed source ("officials",
