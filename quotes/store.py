@@ -42,7 +42,7 @@ def store_article(s, raw: RawArticle, analysed: Analysed, overrides: Overrides, 
         outlet=overrides.outlet or raw.outlet or infer_outlet(raw.text, raw.url),
         url=overrides.url or raw.url, published=overrides.published or raw.published,
         parse_conllu=analysed.conllu, parser_version=parser_version, extractor_version=extractor_version(),
-        wire=wire_credit(analysed.text),
+        wire=wire_credit(raw.text),  # before cleaning, which drops bylines ("By Tasnim News Agency")
     )
     s.add(article)
     try:

@@ -204,7 +204,8 @@ def _group_quotes(s: Session, article_id: int, *, exact: bool, quote_ids: list[i
         scored = []
         for c in clusters:
             ms = members(c)
-            if not fits(q, ms):
+            placed = [n for n in new[:i] if c[0] == "group" and n.variant_id == c[1]]  # this article's, already in it
+            if not fits(q, ms + placed):
                 continue  # another source's statement, another figure or another name among them
             share = sum(m.id in hits for m in ms) / len(ms)
             # more than half linked; or exactly half, the others close enough that the mean score
