@@ -332,7 +332,6 @@ def test_fragment_statement_runs_to_the_end_of_its_phrase(fixture):
     assert occ.text == "the “reckless” decision to close the ferry"
 
 
-@pytest.mark.xfail(strict=True, reason="complete_surnames takes a capitalised sentence opener ('As', 'Even') for a first name")
 @pytest.mark.parametrize("name", ["as_said", "focus_adverb"])
 def test_sentence_opener_is_no_first_name(fixture, name):
     (occ,) = fixture(name).occs

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from . import antecedents, names, nametype
 from .lexicon import (
     ABBREVIATED_TITLES,
+    CLAUSE_OPENERS,
     COMPANY_TITLES,
     CORPORATE_FORMS,
     DOCUMENT_NOUNS,
@@ -41,6 +42,7 @@ from .lexicon import (
     REPORTING_VERBS,
     ROLE_NOUNS,
     ROLE_SYNONYMS,
+    SENTENCE_OPENERS,
     TITLE_QUALIFIERS,
     TITLES,
 )
@@ -355,6 +357,11 @@ class ArticleSpeakers:
             for m in re.finditer(pattern, self.text):
                 # "Francois Hollande Says Donald Trump": only the name next to the surname is its
                 written = names.reported_parts(m.group(1) + e.name)[-1]
+                words = written.split()
+                while words[:-1] and (words[0].lower() in FUNCTION_WORDS or words[0].lower() in SENTENCE_OPENERS
+                                      or words[0].lower() in CLAUSE_OPENERS):
+                    words = words[1:]  # "But Fifa said", "As Brandt said", "Even Brandt": an opener, no first name
+                written = " ".join(words)
                 name, _title = names.strip_titles(written)
                 first, _last = names.person_key(name)
                 if first and len(name.split()) > 1:

@@ -188,6 +188,12 @@ SENTENCE_OPENERS = frozenset(
 # English function words: shared by any two texts, they say nothing about whether two statements are
 # one (variant grouping compares the other words). The usual short list of pronouns, determiners,
 # auxiliaries, prepositions and conjunctions.
+# Words that open a clause or sentence and may stand capitalised before a name ("But Fifa said",
+# "Even Brandt admits"): never a first name
+CLAUSE_OPENERS = frozenset({"but", "and", "or", "so", "yet", "as", "even", "if", "when", "while", "though",
+                            "although", "because", "since", "after", "before", "until", "unless", "whereas",
+                            "only", "just", "not", "both", "either", "neither", "whether"})
+
 FUNCTION_WORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below
 between both but by can could did do does doing down during each either every few for from further had
