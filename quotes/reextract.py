@@ -27,7 +27,8 @@ from sqlalchemy import delete, func, or_, select, update
 from .db import Database
 from .extraction.analyse import extract_article, extractor_version
 from .grouping import neighbours
-from .grouping.groups import EMBEDDING_MODEL, group_article, group_unfinished, refresh_group
+from .grouping.groups import EMBEDDING_MODEL, group_article, group_unfinished
+from .grouping.refresh import refresh_group
 from .grouping.terms import index_terms
 from .models_db import Article, Correction, Quote, QuoteSuccessor, QuoteVector, Speaker, SpeakerAlias, VariantGroup
 from .speakers import alias_key, resolve_speakers

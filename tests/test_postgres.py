@@ -120,7 +120,7 @@ def test_every_database_command_on_postgresql(pg_url):
     compared = json.loads(ok("compare", "--format", "json", str(groups[0]["variant_id"])).stdout)
     assert compared["occurrences"]
     before = json.loads(ok("export", "--format", "json").stdout)
-    ok("db", "downgrade", "-4")  # drops articles.grouped_at, related_quotes, quote_successors and articles.extractor_version: every article is then behind
+    ok("db", "downgrade", "-5")  # drops the wire columns, articles.grouped_at, related_quotes, quote_successors and articles.extractor_version: every article is then behind
     ok("db", "upgrade")
     status = json.loads(ok("db", "status", "--format", "json").stdout)
     assert [(s["what"], s["current"]) for s in status] == [("parser", 3), ("extractor", 0)]

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..models_db import Article, Correction, Quote, VariantGroup
+from .refresh import refresh_group
 
 ACTIONS = ("variants-merge", "variants-split", "variants-detach")
 
@@ -60,8 +61,6 @@ def _group(s: Session, group_id: int) -> VariantGroup:
 
 
 def _refresh(s: Session, group_ids) -> None:
-    from .groups import refresh_group
-
     s.flush()
     for gid in sorted({g for g in group_ids if g is not None}):
         group = s.get(VariantGroup, gid)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from ..models_db import Article, Quote, QuoteVector, RelatedQuote, Speaker, VariantGroup
 from .corrections import merged_by_hand, replay
@@ -41,6 +41,7 @@ from .pairs import (
     verbatim,
     words,
 )
+from .refresh import refresh_group
 from .terms import common_anchors, lexical_candidates, word_weights_for
 
 MIN_LINKAGE = 0.5  # a quote joins a group when it is a variant of more than half its members
@@ -48,7 +49,6 @@ EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 NEIGHBOURS = 100  # nearest stored quotes by meaning, per new quote
 MAX_GROUP_MEMBERS = 200  # members of one group read to decide whether a quote joins it
 MERGE_SAMPLE = 20  # members of each side compared before two groups become one
-FULL_SHARE = 0.8  # a version at least this share of the longest one's length is a full version
 COPY_MIN_QUOTES = 2  # quotes an article must share word for word with another before it can be its copy
 COPY_SHARE = 0.6  # ... and this share of all its quotes
 COPY_TEXT_CHARS = 3000  # the opening of each text compared as a whole
@@ -313,17 +313,6 @@ def mark_copy(s: Session, article_id: int) -> int | None:
     return None
 
 
-def report_key(article) -> str:
-    """Which original report an article's version comes from: the article it copies (``copy_of``),
-    else itself; and that original's agency's, when it credits one (two outlets crediting one agency
-    carry one report)."""
-    if article.copy_of:
-        wire, root = article.original_wire, article.copy_of
-    else:
-        wire, root = article.wire, article.id
-    return f"wire:{wire}" if wire else f"article:{root}"
-
-
 def violations(s: Session) -> list[str]:
     """Every breach of what a group may hold, over the whole database, one line each (none when the
     groups are sound): two members that may not share a group (``may_share_group``: another named
@@ -454,62 +443,3 @@ def _cluster_group(s: Session, cluster, group_of: dict) -> VariantGroup:
     s.get(Quote, key).variant_id = group.id
     group_of[key] = group.id
     return group
-
-
-def reference_version(members: list):
-    """The version of a group every other is diffed against: the source's own words. The source is
-    the named speaker most members credit (an unnamed one when none is named); among that source's
-    versions, the longest direct quotation where any outlet quotes it directly, else the earliest full
-    version (published first, then stored first, among those at least ``FULL_SHARE`` as long as the
-    longest). ``members``: rows with id, type, text, speaker_id, kind and published."""
-    from collections import Counter
-
-    named = Counter(m.speaker_id for m in members if m.speaker_id is not None and m.kind != "anonymous")
-    credited = named or Counter(m.speaker_id for m in members if m.speaker_id is not None)
-    if credited:
-        top = max(credited.values())
-        source = min(sp for sp, n in credited.items() if n == top)
-        own = [m for m in members if m.speaker_id == source] or members
-    else:
-        own = members
-    direct = [m for m in own if m.type == "direct"]
-    if direct:
-        return max(direct, key=lambda m: (len(m.text), -m.id))
-    longest = max(len(m.text) for m in own)
-    full = [m for m in own if len(m.text) >= FULL_SHARE * longest]
-    return min(full, key=lambda m: (m.published is None, m.published or "", m.id))
-
-
-class _ArticleOf:
-    """The article fields ``report_key`` reads, from a member row."""
-
-    def __init__(self, row):
-        self.id, self.wire, self.copy_of, self.original_wire = row.article_id, row.wire, row.copy_of, row.original_wire
-
-
-def refresh_group(s: Session, group: VariantGroup) -> None:
-    """Recompute a group's canonical form (``reference_version``) and its flags."""
-    original = aliased(Article)
-    members = s.execute(select(Quote.id, Quote.type, Quote.text, Quote.article_id, Quote.cue_lemma, Quote.speaker_id,
-                               Article.outlet, Article.published, Article.wire, Article.copy_of,
-                               original.wire.label("original_wire"), Speaker.kind)
-                        .join(Article, Article.id == Quote.article_id)
-                        .outerjoin(original, original.id == Article.copy_of)
-                        .outerjoin(Speaker, Speaker.id == Quote.speaker_id)
-                        .where(Quote.variant_id == group.id).order_by(Quote.id)).all()
-    if not members:
-        s.delete(group)
-        return
-    canonical = reference_version(members)
-    group.canonical_quote_id = canonical.id
-    group.canonical_text = canonical.text
-    group.n_articles = len({q.article_id for q in members})
-    group.n_outlets = len({(q.outlet or f"article:{q.article_id}") for q in members})
-    group.n_reports = len({report_key(_ArticleOf(q)) for q in members})
-    group.wording_differs = len({" ".join(words(q.text)) for q in members}) > 1
-    group.framing_differs = len({q.cue_lemma for q in members if q.cue_lemma}) > 1
-    # a conflict is two named speakers credited with one statement; an unnamed source ("officials",
-    # "one soldier") beside a named one may be the same source, as the grouping itself assumes
-    group.speakers_differ = len({q.speaker_id for q in members if q.speaker_id is not None and q.kind != "anonymous"}) > 1
-
-
