@@ -191,9 +191,12 @@ def _group_quotes(s: Session, article_id: int, *, exact: bool, quote_ids: list[i
                 related = related_score(q.text, o.text, sem, lex, common=common, weights=weights)
                 if related:
                     s.merge(RelatedQuote(quote_id=q.id, other_id=o.id, strength=round(min(related, 1.0), 4)))
-        same_text = by_text.get(words(q.text))
-        if same_text is not None and words(q.text):
-            # the same words as a grouped quote: that group, whatever its other members' links
+        same_text = by_text.get(words(q.text)) if words(q.text) else None
+        if same_text is not None:
+            # the same words as a grouped quote: that group, whatever its other members' links; unless
+            # another source's words would then share its group: then it stays out of every group
+            if not fits(q, members(("group", same_text)) + [n for n in new[:i] if n.variant_id == same_text]):
+                continue
             q.variant_id = same_text
             strength_of[q.id] = 1.0
             touched.add(same_text)
