@@ -8,8 +8,8 @@ in text order, and gets back the article's ``Entity`` for it:
   (the matching itself is ``names.py``'s);
 - pronouns ("he", "she", "it", "they") resolve to an earlier speaker, named subject, pronoun subject
   or named object compatible in gender (where stated), person or organisation, and number
-  (``antecedents.py``), the latest sentence's first, a subject there first; definite descriptions ("the agency", "the official") to the nearest earlier speaker of the same
-  kind; a description of a person ("the leader of the Wagner Group", "the retired neurosurgeon",
+  (``antecedents.py``), the latest sentence's first, a subject there first; definite descriptions
+  ("the agency", "the official") to the nearest earlier speaker of the same kind; a description of a person ("the leader of the Wagner Group", "the retired neurosurgeon",
   "the Russian leader") to the earlier-mentioned person the article itself describes that way, by a
   title before the name or an apposition after it ("Yevgeny Prigozhin, the leader of the Wagner
   private military group, ..."); a description set off after a name is that person ("In a
@@ -17,6 +17,7 @@ in text order, and gets back the article's ``Entity`` for it:
   the name), as are two titles joined before one name ("lobbyist and GOP strategist Charlie
   Black"); unnamed sources ("a doctor interviewed in the SBU video") stay as written.
 
+What a mention can be (person, organisation, place, thing) is ``mentions.py``'s, mixed in.
 Across articles, ``speakers.py`` then resolves these local entities to canonical speakers.
 
 Not handled: cataphora ("He said ... , Zelensky added" with no earlier mention), and gender from
@@ -28,16 +29,13 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from . import antecedents, names, nametype
+from . import antecedents, names
 from .lexicon import (
     ABBREVIATED_TITLES,
     CLAUSE_OPENERS,
-    COMPANY_TITLES,
     CORPORATE_FORMS,
     DOCUMENT_NOUNS,
     FUNCTION_WORDS,
-    ORG_WORDS,
-    PERSON_SUFFIXES,
     QUANTIFIERS,
     REPORTING_VERBS,
     ROLE_NOUNS,
@@ -46,6 +44,7 @@ from .lexicon import (
     TITLE_QUALIFIERS,
     TITLES,
 )
+from .mentions import MentionTypes, is_person_noun, word_key
 from .phrases import close_name, speaker_words, trim
 from .syntax import Sentence, Word, span_of
 
@@ -71,7 +70,7 @@ def _title_and_apposition(ws: list[Word], i: int, name: set[str]) -> tuple[set[s
     titles and appositions in many ways)."""
     heads: set[str] = set()
     first = i
-    while first > 0 and _key(ws[first - 1].text) in name:
+    while first > 0 and word_key(ws[first - 1].text) in name:
         first -= 1
     k = first - 1  # the title: nouns and adjectives right before the name
     title: list[Word] = []
@@ -83,8 +82,8 @@ def _title_and_apposition(ws: list[Word], i: int, name: set[str]) -> tuple[set[s
         else:
             break
         k -= 1
-    around = {_key(w.lemma) for w in ws[k + 1 : first]}
-    heads.update(_key(w.lemma) for w in title if w.upos in ("NOUN", "PROPN"))
+    around = {word_key(w.lemma) for w in ws[k + 1 : first]}
+    heads.update(word_key(w.lemma) for w in title if w.upos in ("NOUN", "PROPN"))
     k = i + 1  # an apposition: ", the leader of the Wagner private military group," (", Putin's spokesman,")
     if k + 1 < len(ws) and ws[k].text == "," and ws[k + 1].upos in ("DET", "ADJ", "NOUN", "PROPN"):
         k += 1
@@ -92,9 +91,9 @@ def _title_and_apposition(ws: list[Word], i: int, name: set[str]) -> tuple[set[s
         while k < len(ws) and k <= i + 12 and (ws[k].upos in ("DET", "ADJ", "NOUN", "PROPN", "ADP", "CCONJ")
                                               or ws[k].text in ("’s", "'s")):
             if ws[k].upos in ("ADJ", "NOUN", "PROPN"):
-                around.add(_key(ws[k].lemma))
+                around.add(word_key(ws[k].lemma))
             if ws[k].upos == "NOUN" and head is None:
-                head = _key(ws[k].lemma)
+                head = word_key(ws[k].lemma)
                 heads.add(head)
             k += 1
     return heads, around
@@ -148,24 +147,11 @@ def _titled_name(head: Word, conjuncts: list[Word], words: list[Word]) -> list[W
     return tail if len(tail) <= 4 else None
 
 
-def _key(word: str) -> str:
-    """A word as roles compare it: lower case, without dots ("U.S." is "us")."""
-    return word.lower().replace(".", "")
-
-
 def _title_word(head: Word) -> str:
     """A head noun as titles are looked up: its lemma, or the abbreviation as written ("PM", which the
     lemmatiser reads as "p.m.")."""
     written = head.text.lower()
     return written if written in ABBREVIATED_TITLES else head.lemma.lower()
-
-
-def is_person_noun(lemma: str) -> bool:
-    """Whether a noun can name a person: a title or role word, or a noun with a person's ending."""
-    if lemma in TITLE_QUALIFIERS:
-        return False
-    return lemma in TITLES or lemma in ROLE_NOUNS or lemma in ABBREVIATED_TITLES or any(lemma in g for g in ROLE_SYNONYMS) \
-        or (len(lemma) > 4 and lemma.endswith(PERSON_SUFFIXES))
 
 
 def _mention_text(words: list[Word], text: str) -> str | None:
@@ -175,7 +161,7 @@ def _mention_text(words: list[Word], text: str) -> str | None:
     return " ".join(text[s:e].split())
 
 
-class ArticleSpeakers:
+class ArticleSpeakers(MentionTypes):
     """Entities of one article, resolved mention by mention in text order."""
 
     def __init__(self, text: str, sentences: list[Sentence]):
@@ -193,87 +179,6 @@ class ArticleSpeakers:
         self._starts = [sent.start for sent in sentences]
         self._one_person: set[int] = set()  # unnamed entities described as one person ("the soldier")
         self._words = {w.start: w for sent in sentences for w in sent.words}
-
-    # -- what a mention can be ------------------------------------------------------------
-    def types(self, head: Word, words: list[Word]) -> dict[str, float]:
-        """The learned typer's probabilities (person, organisation, place, other) for a mention, with
-        what the article says around the other occurrences of its head word."""
-        ids = [w.id for w in words if w.sent is head.sent] or [head.id]
-        key = (head.start, min(ids))
-        if key not in self._types:
-            elsewhere = [f for sent, i in self.occurrences(head.text) if sent.words[i] is not head
-                         for f in nametype.context(sent.words, i)]
-            feats = nametype.features(head.sent.words, min(ids) - 1, max(ids), head.id - 1, elsewhere)
-            self._types[key] = nametype.probabilities(feats)
-        return self._types[key]
-
-    def occurrences(self, word: str) -> list[tuple[Sentence, int]]:
-        """(sentence, index) of each occurrence of a capitalised word in the article (index made once)."""
-        if self._capitalised is None:
-            self._capitalised = {}
-            for sent in self.sentences:
-                for i, w in enumerate(sent.words):
-                    if w.text[:1].isupper():
-                        self._capitalised.setdefault(w.text, []).append((sent, i))
-        return self._capitalised.get(word, [])
-
-    def can_speak(self, head: Word, words: list[Word], kind: str, mention: str, *, strict: bool = False) -> bool:
-        """Whether a phrase names someone who can speak. A title, a role noun, an organisation's word
-        or a country settles it; a bare name or description is the typer's call. ``strict`` (an
-        antecedent a pronoun may take): a person or an organisation more likely than not ("the South
-        Pole", "Chandrayaan-3" are not); otherwise (the subject of a speech verb) only what is almost
-        surely a thing or an event is refused ("the outcome", "Early Friday"): a place says things
-        by metonymy ("Seoul said", "the palace said")."""
-        if kind == "person" and names.titled_person(mention):
-            return True
-        if kind in ("organisation", "group", "pronoun") or is_person_noun(head.lemma.lower()) or head.lemma.lower() in ORG_WORDS:
-            return True
-        p = self.types(head, words)
-        if strict:
-            return p["person"] + p["organisation"] >= 0.5
-        return p["other"] < 0.9
-
-    def org_named(self) -> set[str]:
-        """First words of the names the article introduces with an organisation's word right before
-        them, joined by the parse ("his club Juventus Turin", "the carmaker Tesla", "news agency
-        Reuters"; not "the company Elon Musk founded", where the name is the clause's subject), or
-        gives a company's title right after ("CrowdStrike CEO George Kurtz")."""
-        if self._org_named is None:
-            self._org_named = set()
-            for sent in self.sentences:
-                for w in sent.words[1:]:
-                    before = sent.words[w.id - 2]
-                    if w.upos == "PROPN" and before.upos == "NOUN" and before.text.islower() \
-                            and before.lemma.lower() in ORG_WORDS and (before.parent is w or w.parent is before) \
-                            and _key(w.text) not in TITLES:
-                        self._org_named.add(w.text)
-                for w in sent.words[:-1]:
-                    after = sent.words[w.id]
-                    if w.upos == "PROPN" and _key(after.text) in COMPANY_TITLES and not names.titled_person(w.text):
-                        # "CrowdStrike CEO George Kurtz", "FTX founder Sam Bankman-Fried": whose title it is
-                        first = w
-                        while first.id > 1 and sent.words[first.id - 2].upos == "PROPN" and sent.words[first.id - 2].text[:1].isupper():
-                            first = sent.words[first.id - 2]
-                        self._org_named.update({w.text, first.text})
-        return self._org_named
-
-    def refine(self, head: Word, words: list[Word], kind: str, mention: str) -> str:
-        """A name the word lists took for a person by default ("The France international", a club's
-        name with no title) is an organisation when the article introduces it with an organisation's
-        word ("his club Juventus"), or when the typer is sure it is not a person and the article knows
-        no person of that name."""
-        if kind != "person" or self._match(names.display_name(mention, kind), "person"):
-            return kind
-        if not names.titled_person(mention) and names.display_name(mention, kind).split()[0] in self.org_named():
-            return "organisation"
-        article = re.match(r"(?:the|The)\s+([A-Z][\w.’'-]*)", mention)
-        if article and article.group(1).lower().rstrip(".") not in TITLES:
-            return "organisation"  # "the U.S. Geological Survey": a person's name takes no article ("the Rev. X" does)
-        if names.titled_person(mention):
-            return kind
-        p = self.types(head, words)
-        return "organisation" if p["person"] < 0.3 and p["organisation"] > p["person"] else kind
-
 
     # -- named mentions -------------------------------------------------------------------
     def named(self, mention: str, kind: str, description: str | None, pos: int) -> Entity:
@@ -390,14 +295,14 @@ class ArticleSpeakers:
                 continue
             before, _, org = e.mentions[0].partition(" of ")  # "the CEO of CrowdStrike"
             words = re.findall(r"[\w’'.-]+", before)
-            title = _key(words[-1]) if words else ""
+            title = word_key(words[-1]) if words else ""
             if title not in TITLES and title not in ABBREVIATED_TITLES or title in TITLE_QUALIFIERS:
                 continue
             if any(w[:1].islower() and w.lower() not in ("the", "a", "an", "’s", "'s") for w in words[:-1]):
                 continue  # "the former minister", "a senior official": a description, not a bare title
             named_by = words[:-1] + re.findall(r"[\w’'.-]+", org)
             # "CrowdStrike Holdings Inc.’s CEO": the organisation's own name, not its legal form or the possessive
-            qualifiers = {_key(re.sub(r"[’']s$", "", w)) for w in named_by if w[:1].isupper() and w.lower() not in ("the", "a", "an")}
+            qualifiers = {word_key(re.sub(r"[’']s$", "", w)) for w in named_by if w[:1].isupper() and w.lower() not in ("the", "a", "an")}
             qualifiers -= CORPORATE_FORMS
             expanded = ABBREVIATED_TITLES.get(title, ())
             holders = []
@@ -492,9 +397,9 @@ class ArticleSpeakers:
             return None  # "the poll", "the email", "the state": not a person
         self._add_subject_mentions(head.start)
         synonyms = set().union(*(group for group in ROLE_SYNONYMS if noun in group)) - {noun}
-        modifiers = {_key(w.lemma) for w in words if w is not head and w.upos in ("ADJ", "NOUN", "PROPN")}
+        modifiers = {word_key(w.lemma) for w in words if w is not head and w.upos in ("ADJ", "NOUN", "PROPN")}
         # proper modifiers ("Democratic", "Russian", "Wagner") must mostly be the person's own words
-        proper = {_key(w.lemma) for w in words if w is not head and w.text[:1].isupper() and w.upos != "DET"}
+        proper = {word_key(w.lemma) for w in words if w is not head and w.text[:1].isupper() and w.upos != "DET"}
         last_seen = {}
         for p, e in self.history:
             if p < head.start and e.kind == "person":
@@ -542,12 +447,12 @@ class ArticleSpeakers:
         mention of it ("GOP presidential contender and former neurosurgeon Ben Carson": contender,
         neurosurgeon) and of an apposition after it ("Prigozhin, the leader of the Wagner group,":
         leader), with the words of the speaker phrases it was credited by; and every word of those
-        (``_key``), for the modifiers."""
-        name = {_key(t) for t in re.findall(r"[\w’'.-]+", e.name)}
+        (``word_key``), for the modifiers."""
+        name = {word_key(t) for t in re.findall(r"[\w’'.-]+", e.name)}
         heads: set[str] = set()
         around: set[str] = set()
         for m in e.mentions:
-            extra = [_key(t) for t in re.findall(r"[\w’'.-]+", m) if _key(t) not in name]
+            extra = [word_key(t) for t in re.findall(r"[\w’'.-]+", m) if word_key(t) not in name]
             around.update(extra)
             heads.update(t for t in extra if t not in FUNCTION_WORDS)
         surname = e.name.split()[-1] if e.name.split() else ""
