@@ -233,10 +233,10 @@ def _group_quotes(s: Session, article_id: int, *, exact: bool, quote_ids: list[i
         q.variant_id = target.id
         strength_of[q.id] = min(scored[0][1], 1.0)
         touched.add(target.id)
-        by_text.setdefault(words(q.text), target.id)
-        for o in others:
+        by_text[words(q.text)] = target.id
+        for o in others:  # merges move members: the map follows them, never to a group merged away
             if group_of[o.id] is not None:
-                by_text.setdefault(words(o.text), group_of[o.id])
+                by_text[words(o.text)] = group_of[o.id]
     _one_speaker_per_article(s, new, others, group_of, touched, kinds, strength_of)
     s.flush()
     for gid in sorted(touched):

@@ -35,22 +35,16 @@ def reference_version(members: list):
     return min(full, key=lambda m: (m.published is None, m.published or "", m.id))
 
 
-def report_key(article) -> str:
-    """Which original report an article's version comes from: the article it copies (``copy_of``),
-    else itself; and that original's agency's, when it credits one (two outlets crediting one agency
-    carry one report)."""
-    if article.copy_of:
-        wire, root = article.original_wire, article.copy_of
+def report_key(member) -> str:
+    """Which original report a member's version comes from: the article its article copies
+    (``copy_of``), else its own article; and that original's agency, when it credits one (two outlets
+    crediting one agency carry one report). ``member``: a row with article_id, wire, copy_of and
+    original_wire (the copied article's)."""
+    if member.copy_of:
+        wire, root = member.original_wire, member.copy_of
     else:
-        wire, root = article.wire, article.id
+        wire, root = member.wire, member.article_id
     return f"wire:{wire}" if wire else f"article:{root}"
-
-
-class _ArticleOf:
-    """The article fields ``report_key`` reads, from a member row."""
-
-    def __init__(self, row):
-        self.id, self.wire, self.copy_of, self.original_wire = row.article_id, row.wire, row.copy_of, row.original_wire
 
 
 def refresh_group(s: Session, group: VariantGroup) -> None:
@@ -71,7 +65,7 @@ def refresh_group(s: Session, group: VariantGroup) -> None:
     group.canonical_text = canonical.text
     group.n_articles = len({q.article_id for q in members})
     group.n_outlets = len({(q.outlet or f"article:{q.article_id}") for q in members})
-    group.n_reports = len({report_key(_ArticleOf(q)) for q in members})
+    group.n_reports = len({report_key(q) for q in members})
     group.wording_differs = len({" ".join(words(q.text)) for q in members}) > 1
     group.framing_differs = len({q.cue_lemma for q in members if q.cue_lemma}) > 1
     # a conflict is two named speakers credited with one statement; an unnamed source ("officials",
