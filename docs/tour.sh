@@ -26,10 +26,11 @@ cmd "Merge two speakers (here: the country standing for its intelligence service
 cmd "Split an alias off a speaker" $Q speakers split "Security Service of Ukraine" "the agency" --as "SBU (as 'the agency')"
 cmd "The same statement across outlets" $Q variants --min-outlets 2
 cmd "Conflicting attributions only" $Q variants --conflicts
-cmd "Correct a group: take a quote out (here: unnamed officials' words grouped with Zelensky's; kept on re-ingest)" $Q variants detach 32
+cmd "Correct a group: take a quote out (here: unnamed officials' words grouped with the Security Service's; kept on re-ingest)" $Q variants detach 32
 cmd "Split quotes off into a group of their own" $Q variants split 25
-cmd "Merge two groups (here: Ukraine's announcement of the capture and Zelensky's)" $Q variants merge 1 8
-LINES_MAX=40 cmd "One statement side by side, diffed against its canonical form, then related statements" $Q compare 1
+cmd "Merge two groups (here: Ukraine's announcement of the capture and Zelensky's)" $Q variants merge 3 5
+cmd "Make every group again from scratch, as one run over everything would (corrections replayed)" $Q variants regroup
+LINES_MAX=40 cmd "One statement side by side, diffed against its canonical form, then related statements" $Q compare 3
 # The README's picture of `quotes serve`: the statement-group page most outlets carry, from the same
 # database, by headless Chromium (apt-get install chromium); progress on stderr, not in the tour.
 ${PYTHON:-.venv/bin/python} docs/screenshot.py --db "$QUOTES_DB" --quotes "$Q" --out docs/img/group.png >&2 \

@@ -19,7 +19,8 @@ spanning two statements) counts neither way. Also reported: how many labelled oc
 matched at all, recall over every labelled cross-article pair (matched or not), how often pairs of
 *related* groups (another speaker confirming or answering a statement) were merged, and whether
 groups flagged `conflict` came out as one group with `speakers_differ` set.
---save FILE keeps the export; --preds FILE scores a saved export without ingesting again.
+--save FILE keeps the export; --preds FILE scores a saved export without ingesting again; --db FILE
+keeps the database, and scores it as it is when it exists.
 """
 from __future__ import annotations
 
@@ -83,16 +84,20 @@ def load_texts(files: list[Path], doc_ids: set[str]) -> dict[str, str]:
     return texts
 
 
-def run_quotes(texts: dict[str, str], exe: str, project: Path) -> tuple[list[dict], dict[int, bool]]:
-    """Ingest the articles into a fresh database; return its export and each variant's speakers_differ."""
+def run_quotes(texts: dict[str, str], exe: str, project: Path, keep: Path | None = None) -> tuple[list[dict], dict[int, bool]]:
+    """Ingest the articles into a fresh database (or ``keep``, ingested only when it does not exist
+    yet); return its export and each variant's speakers_differ."""
     tmp = Path(tempfile.mkdtemp(prefix="qvariants"))
     try:
         (tmp / "in").mkdir()
         for doc_id, text in texts.items():
             (tmp / "in" / (safe(doc_id) + ".txt")).write_text(text)
-        db = tmp / "q.db"
+        db = keep or tmp / "q.db"
         env = dict(os.environ, QUOTES_DB=str(db))
-        for args in (["ingest", str(tmp / "in")], ["export", "--format", "json"]):
+        steps = [["export", "--format", "json"]]
+        if not db.exists():
+            steps.insert(0, ["ingest", str(tmp / "in")])
+        for args in steps:
             r = subprocess.run([exe, "--db", str(db), *args], env=env, cwd=project, capture_output=True, text=True)
             if r.returncode:
                 sys.exit(f"quotes {args[0]} failed: " + r.stderr[-1500:])
@@ -267,6 +272,8 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=0)
     ap.add_argument("--save", type=Path, help="write the export here (JSON) for --preds")
     ap.add_argument("--preds", type=Path, help="score a saved export instead of ingesting")
+    ap.add_argument("--db", type=Path, help="keep the database here; when it exists, score it as it is (after, say, "
+                                             "`quotes variants regroup` with other code) without ingesting again")
     a = ap.parse_args()
 
     labels = load_labels(a.groups, a.split)
@@ -276,7 +283,7 @@ def main() -> None:
         saved = json.loads(a.preds.read_text())
         preds, differ = saved["preds"], {int(k): v for k, v in saved["speakers_differ"].items()}
     else:
-        preds, differ = run_quotes(texts, a.quotes, a.project)
+        preds, differ = run_quotes(texts, a.quotes, a.project, a.db)
     if a.save:
         a.save.write_text(json.dumps({"preds": preds, "speakers_differ": differ}))
     matched = match(labels, texts, preds)

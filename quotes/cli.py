@@ -568,6 +568,30 @@ def variants_detach(ctx, quote_id, silent):
     left = _correct_group(ctx, detach, quote_id)
     if not silent:
         echo(f"quote {quote_id} left group {left}", err=True)
+
+
+@variants.command("regroup")
+@silent_option()
+@click.pass_context
+def variants_regroup(ctx, silent):
+    """Make every statement group again from scratch, as one ingest of everything stored would.
+
+    Groups do not depend on the order articles come in within one run; across runs, groups no new
+    article reaches keep the word statistics of their day. Corrections made by hand are replayed.
+
+    Example: quotes variants regroup
+    """
+    from .grouping.groups import regroup_all
+
+    db = open_db(ctx)
+    try:
+        n = regroup_all(db)
+    finally:
+        db.close()
+    if not silent:
+        echo(f"regrouped the quotes of {n} articles", err=True)
+
+
 @cli.command()
 @click.argument("variant_id", type=click.IntRange(1, SQL_INT_MAX))
 @click.option("--color/--no-color", default=None, help="Highlight the diff (default: when writing to a terminal).")
@@ -682,17 +706,19 @@ def db_upgrade(ctx, revision, silent):
     url = db_url(ctx.obj["db"])
     with migration_lock(url):  # not while an ingest is migrating the same database
         try:
-            current_schema(url)  # ours, and not from a newer quotes
+            before = current_schema(url)  # ours, and not from a newer quotes
         except SchemaError as e:
             raise click.ClickException(str(e)) from e
         upgrade(url, revision)
-    if revision == "head":  # vectors are derived data, left to the package by the migrations
+    if revision == "head":  # vectors and related statements are derived data, left to the package by the migrations
         from .db import Database
+        from .grouping.groups import rebuild_after_upgrade
         from .store import embed_missing
 
         db = Database(url, migrate=False)
         try:
             embed_missing(db)
+            rebuild_after_upgrade(db, before)
         finally:
             db.close()
     if not silent:

@@ -272,6 +272,7 @@ class Database:
 
     def __init__(self, db: str | None = None, *, migrate: bool = True, readonly: bool = False):
         self.url = db_url(db)
+        self.upgraded_from: str | None = None  # the revision this open migrated the database from, if it did
         if readonly:
             self.check_readable()
         elif migrate:
@@ -286,8 +287,10 @@ class Database:
         would otherwise both try to create its tables."""
         head = head_revision(self.url)
         with migration_lock(self.url):  # also while checking: a new file is not yet in WAL mode
-            if self._current() != head:
+            current = self._current()
+            if current != head:
                 upgrade(self.url)
+                self.upgraded_from = current  # derived data the package rebuilds (``store.rebuild_derived``)
 
     def check_readable(self) -> None:
         """For read commands: the database exists and is at this code's schema. Nothing is created or

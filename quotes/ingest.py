@@ -5,8 +5,10 @@ one file at a time, parsed in batches of ``PARSE_BATCH_ARTICLES`` (in worker pro
 see ``workers.py``), and each article is stored as soon as its batch is parsed, so memory does not
 grow with the size of the input and the first article is in the database seconds after start.
 
-Each article is stored in one transaction (article, speakers, quotes); its variant grouping
-follows in a transaction of its own. An article whose text is already stored is skipped, also
+Each article is stored in one transaction (article, speakers, quotes); variant grouping follows
+in transactions of its own, every ``groups.REGROUP_ARTICLES`` stored articles and at the end of
+the run, over all the articles stored and not grouped yet (so the groups do not depend on the order
+of the inputs). An article whose text is already stored is skipped, also
 when another run stores it concurrently. ``IngestReport.seconds`` says where the time went, stage
 by stage (the parse, analysis and embedding seconds are summed over worker processes).
 """
@@ -25,7 +27,7 @@ from .clean import clean_article
 from .db import Database
 from .extraction.analyse import Analysed, Failed
 from .grouping import neighbours
-from .grouping.groups import group_article, group_unfinished
+from .grouping.groups import REGROUP_ARTICLES, group_unfinished, rebuild_after_upgrade
 from .models_db import Article, Speaker
 from .read import RawArticle, ReadFailure, iter_paths, read_items
 from .store import AlreadyStored, Overrides, embed_missing, store_article
@@ -62,21 +64,28 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
     overrides = overrides or Overrides()
     speakers_before = _count_speakers(db)
     embed_missing(db)  # quotes stored before vectors were (an upgraded database) are grouping's candidates too
-    report.resumed = group_unfinished(db)  # articles an interrupted run stored but did not group
+    rebuild_after_upgrade(db, db.upgraded_from)  # related statements, which a migration leaves to grouping
+    db.upgraded_from = None
+    report.resumed = _group(db, report)  # articles an interrupted run stored but did not group
     bar = progress() if progress else None
     version = None
     analysed = _analysed_on_ray(ray_address) if ray_address else _analysed_here
     try:
         with closing(analysed(db, paths, report, models=models, workers=workers, device=device, stdin=stdin,
                               bar=bar)) as pairs:
+            waiting = 0  # stored, not grouped yet
             for raw, result in pairs:
                 version = version or _models_version(models)
-                _store(db, raw, result, overrides, version, report)
+                waiting += _store(db, raw, result, overrides, version, report)
+                if waiting >= REGROUP_ARTICLES:
+                    _group(db, report)
+                    waiting = 0
                 if bar is not None:
                     bar.update(1)
     finally:
         if bar is not None:
             bar.close()
+    _group(db, report)
     neighbours.save_all()  # the vector index beside the database, for the next run
     report.speakers = _count_speakers(db) - speakers_before
     return report
@@ -122,34 +131,42 @@ def _zip_batches(batches: Iterator[list[tuple[RawArticle, str]]], analyser: Anal
 
 
 def _store(db: Database, raw: RawArticle, result, overrides: Overrides, version: str | None,
-           report: IngestReport) -> None:
-    """Stages 6 and 7 for one article: store it (one transaction), then group its quotes (another)."""
+           report: IngestReport) -> bool:
+    """Stage 6 for one article: store it (one transaction); whether it was stored."""
     for stage, seconds in getattr(result, "seconds", {}).items():
         report.seconds[stage] += seconds
     if isinstance(result, Failed):
         report.failed.append((raw.source, result.error))
-        return
+        return False
     t0 = time.perf_counter()
     try:
         with db.session() as s:
-            article_id = store_article(s, raw, result, overrides, parser_version=version)
+            store_article(s, raw, result, overrides, parser_version=version)
     except AlreadyStored:
         report.skipped += 1
-        return
+        return False
     except Exception as e:  # one bad article must not stop the others
         report.failed.append((raw.source, f"could not store it: {first_line(e)}"))
-        return
+        return False
     finally:
         report.seconds["store"] += time.perf_counter() - t0
     report.new += 1
     report.quotes += len(result.occurrences)
+    return True
+
+
+def _group(db: Database, report: IngestReport) -> int:
+    """Stage 7 for the articles stored and not grouped yet; returns how many. An article whose
+    grouping fails keeps its quotes, ungrouped (the next run tries again), and is named in the
+    report once."""
     t0 = time.perf_counter()
-    try:
-        with db.session() as s:
-            group_article(s, article_id)
-    except Exception as e:  # the article and its quotes are stored; only their grouping is missing
-        report.failed.append((raw.source, f"stored, but variant grouping failed: {first_line(e)}"))
+    failed: list = []
+    n = group_unfinished(db, failed=failed)
+    named = {source for source, _ in report.failed}
+    report.failed.extend((source, f"stored, but variant grouping failed: {first_line(e)}") for source, e in failed
+                         if source not in named)
     report.seconds["variants"] += time.perf_counter() - t0
+    return n
 
 
 def _read(paths: list[str], report: IngestReport, stdin=None) -> Iterator[tuple[RawArticle, str]]:

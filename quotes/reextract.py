@@ -91,9 +91,9 @@ def reextract(db: Database, article_ids: list[int], *, reparse: bool = False, mo
                                               parser_version=parser_version)
                 report.seconds["replace"] += time.perf_counter() - t0
                 t0 = time.perf_counter()
-                if added:  # the quotes kept were compared with the others when they were stored
+                if added:  # the article's groups are made again with its new quotes (``_replace`` marked it)
                     with db.session() as s:
-                        group_article(s, article_id, quote_ids=added)
+                        group_article(s, article_id)
                 report.seconds["variants"] += time.perf_counter() - t0
                 report.articles += 1
                 report.changed += changed

@@ -1,7 +1,7 @@
 """Stage 6 of the pipeline: store one analysed article, its speakers and its quotes, in one transaction.
 
 A failure part-way leaves nothing of the article behind. Variant grouping is the next stage and
-runs in a transaction of its own (``grouping.groups.group_article``), so a grouping problem never loses
+runs in a transaction of its own (``grouping.groups.group_articles``), so a grouping problem never loses
 an article and grouping can be redone without re-parsing.
 """
 from __future__ import annotations

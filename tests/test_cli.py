@@ -240,6 +240,7 @@ NOT_RECORD_PRINTERS = {  # command: what it prints instead
     ("variants", "merge"): "a summary",
     ("variants", "split"): "a summary",
     ("variants", "detach"): "a summary",
+    ("variants", "regroup"): "a summary",
     ("db",): "nothing: a group",
     ("db", "upgrade"): "a summary",
     ("db", "downgrade"): "a summary",

@@ -138,22 +138,22 @@ def _partition(db_path) -> set[frozenset]:
 
 def _interrupted_between_store_and_grouping(tmp_path, monkeypatch) -> tuple[Path, Path]:
     """Two seed articles that share statements; the run is killed (KeyboardInterrupt) right after
-    storing the second one, before grouping it."""
+    storing them, as it starts to group them."""
     import quotes.ingest
 
     folder = tmp_path / "two"
     folder.mkdir()
     for src in sorted(SEEDS.glob("*.txt"))[:2]:
         (folder / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
-    real, calls = quotes.ingest.group_article, []
+    real, calls = quotes.ingest.group_unfinished, []
 
-    def killed_on_the_second(s, article_id, **kwargs):
-        calls.append(article_id)
-        if len(calls) == 2:
+    def killed_when_grouping(db, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:  # the first call resumes an earlier run's articles (none)
             raise KeyboardInterrupt
-        return real(s, article_id, **kwargs)
+        return real(db, **kwargs)
 
-    monkeypatch.setattr(quotes.ingest, "group_article", killed_on_the_second)
+    monkeypatch.setattr(quotes.ingest, "group_unfinished", killed_when_grouping)
     db_path = tmp_path / "q.db"
     db = Database(str(db_path))
     try:
@@ -161,7 +161,7 @@ def _interrupted_between_store_and_grouping(tmp_path, monkeypatch) -> tuple[Path
     except KeyboardInterrupt:
         pass
     db.close()
-    monkeypatch.setattr(quotes.ingest, "group_article", real)
+    monkeypatch.setattr(quotes.ingest, "group_unfinished", real)
     return folder, db_path
 
 
@@ -172,12 +172,12 @@ def test_a_run_killed_between_storing_and_grouping_is_finished_by_the_next(tmp_p
 
     folder, db_path = _interrupted_between_store_and_grouping(tmp_path, monkeypatch)
     con = sqlite3.connect(db_path)
-    assert con.execute("select count(*) from articles where grouped_at is null").fetchone() == (1,)
-    assert not _partition(db_path)  # nothing grouped yet: the first article had nothing to link to
+    assert con.execute("select count(*) from articles where grouped_at is null").fetchone() == (2,)
+    assert not _partition(db_path)  # nothing grouped yet
     db = Database(str(db_path))
     report = ingest_paths(db, [str(folder)], workers=1)  # both stored already
     db.close()
-    assert (report.new, report.skipped, report.resumed) == (0, 2, 1)
+    assert (report.new, report.skipped, report.resumed) == (0, 2, 2)
     assert con.execute("select count(*) from articles where grouped_at is null").fetchone() == (0,)
     whole = tmp_path / "whole.db"
     db = Database(str(whole))
@@ -193,7 +193,7 @@ def test_reextract_finishes_an_interrupted_grouping(tmp_path, monkeypatch):
     db = Database(str(db_path))
     report = reextract(db, [])
     db.close()
-    assert report.resumed == 1 and _partition(db_path)
+    assert report.resumed == 2 and _partition(db_path)
 
 
 def test_an_article_grouped_by_another_run_is_not_grouped_twice(seeds_copy):

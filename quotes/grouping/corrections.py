@@ -3,8 +3,8 @@ their own, detach a quote from its group (issue 30).
 
 Each correction changes the rows and is logged in the ``corrections`` table (``action`` starting
 ``variants-``), naming quotes by what outlives their ids: the article's key and the quote's span in
-it (``QuoteRef``). They are replayed after every article is grouped (``replay``, called by
-``groups.group_article``, so at ingest and at reextract), in the order they were made: a re-ingested
+it (``QuoteRef``). They are replayed after every grouping (``replay``, called by
+``groups.group_articles``, so at ingest, reextract and regroup), in the order they were made: a re-ingested
 or re-extracted article whose quotes come back gets the same groups the person made, and a quote a
 later article would pull back into a group it was detached from leaves it again.
 
