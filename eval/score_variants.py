@@ -150,10 +150,12 @@ def variant(p: dict | None):
     return p.get("variant") if p else None
 
 
-def cross_pairs(labels: list[dict]):
+def cross_pairs(labels: list[dict], *, within: bool = False):
+    """Pairs of labelled speech occurrences in different articles (``within``: in the same one too)
+    with their gold relation (same / different), those the labels leave open aside."""
     speech = [i for i, o in enumerate(labels) if o["kind"] != "not_speech"]
     for i, j in combinations(speech, 2):
-        if labels[i]["doc_id"] != labels[j]["doc_id"]:
+        if within or labels[i]["doc_id"] != labels[j]["doc_id"]:
             rel = gold_relation(labels[i], labels[j])
             if rel:
                 yield i, j, rel

@@ -37,6 +37,9 @@ def main() -> None:
     ap.add_argument("--data", type=Path, nargs="+", default=sv.DEFAULT_DATA)
     ap.add_argument("--texts", type=Path, help="a folder of <doc_id>.txt files (instead of --data)")
     ap.add_argument("--quotes", default=str(sv.ROOT / ".venv" / "bin" / "quotes"))
+    ap.add_argument("--within", action="store_true",
+                    help="also the pairs of one article (a headline or paraphrase and the quotation it reports, or "
+                         "two statements of one speaker), marked \"within\": labelled by the same groups")
     a = ap.parse_args()
 
     labels = sv.load_labels(a.groups, "all")
@@ -63,7 +66,7 @@ def main() -> None:
     matched = sv.match(labels, texts, rows)
     n = 0
     with a.out.open("w") as out:
-        for i, j, rel in sv.cross_pairs(labels):
+        for i, j, rel in sv.cross_pairs(labels, within=a.within):
             if i not in matched or j not in matched or labels[i]["story"] != labels[j]["story"]:
                 continue
             p, q = matched[i], matched[j]
@@ -75,7 +78,7 @@ def main() -> None:
             feats = pairs.pair_features(p["text"], q["text"], sem, lex, relation, common, weights)
             out.write(json.dumps({"i": i, "j": j, "quote_ids": [p["quote_id"], q["quote_id"]],
                                   "label": int(rel == "same"), "split": labels[i]["split"],
-                                  "story": labels[i]["story"], "sem": sem, "lex": lex, "relation": relation,
+                                  "story": labels[i]["story"], "within": labels[i]["doc_id"] == labels[j]["doc_id"], "sem": sem, "lex": lex, "relation": relation,
                                   "linked_now": p["variant"] is not None and p["variant"] == q["variant"],
                                   "features": [round(float(x), 5) for x in feats]}) + "\n")
             n += 1

@@ -27,7 +27,7 @@ from sqlalchemy import delete, func, or_, select, update
 from .db import Database
 from .extraction.analyse import extract_article, extractor_version
 from .grouping import neighbours
-from .grouping.groups import EMBEDDING_MODEL, group_article, group_unfinished
+from .grouping.groups import EMBEDDING_MODEL, group_article, group_unfinished, rebuild_after_upgrade
 from .grouping.refresh import refresh_group
 from .grouping.terms import index_terms
 from .models_db import Article, Correction, Quote, QuoteSuccessor, QuoteVector, Speaker, SpeakerAlias, VariantGroup
@@ -75,6 +75,8 @@ def reextract(db: Database, article_ids: list[int], *, reparse: bool = False, mo
     """Re-extract the given articles (see the module docstring); returns what changed."""
     report = ReextractReport()
     embed_missing(db)  # an upgraded database's old quotes are candidates of the new ones' grouping
+    rebuild_after_upgrade(db, db.upgraded_from)  # related statements, which a migration leaves to grouping
+    db.upgraded_from = None
     report.resumed = group_unfinished(db)  # articles an interrupted run left ungrouped
     parser_version = _parser_version(models)
     with db.engine.connect() as conn:  # open, so that the ids of deleted quotes leave it at once

@@ -166,7 +166,12 @@ def related_of(db) -> dict[tuple[int, int], float]:
     return {(q, o): s for q, o, s in sqlite3.connect(db).execute("select quote_id, other_id, strength from related_quotes")}
 
 
-@pytest.mark.parametrize("upgrade", [_upgrade_by_cli, _upgrade_by_ingest], ids=["db-upgrade", "ingest"])
+def _upgrade_by_reextract(db):
+    quotes_db(db, "reextract", "--behind", "--silent")
+
+
+@pytest.mark.parametrize("upgrade", [_upgrade_by_cli, _upgrade_by_ingest, _upgrade_by_reextract],
+                         ids=["db-upgrade", "ingest", "reextract-behind"])
 def test_upgrade_recomputes_related_quotes(seeds_copy, upgrade):
     """`quotes db downgrade 0007` drops related_quotes (declared derived by 0008): after `quotes db
     upgrade`, or an ingest that migrates, the package has recomputed the related statements of the

@@ -454,9 +454,9 @@ def test_every_page_carries_a_content_security_policy(site):
 def test_a_group_page_shows_the_corrections_a_person_made(seeds_copy, runner):
     """`quotes variants detach` and `split` are listed on the page of the group they changed."""
     group = telegram_group(seeds_copy)
-    (headline,), = one(seeds_copy, "SELECT id FROM quotes WHERE text LIKE 'Ukraine captures two North Korean soldiers%'")
-    assert runner.invoke(cli, ["--db", str(seeds_copy), "variants", "detach", str(headline)]).exit_code == 0
+    (member,), = one(seeds_copy, "SELECT id FROM quotes WHERE text LIKE 'Ukrainian forces have taken two North Korean soldiers captive%'")
+    assert runner.invoke(cli, ["--db", str(seeds_copy), "variants", "detach", str(member)]).exit_code == 0
     text = text_of(Site(seeds_copy).page(f"/-/group/{group}"))
-    assert "Corrected by hand" in text and f"quote {headline} detached from this group" in text
+    assert "Corrected by hand" in text and f"quote {member} detached from this group" in text
     other = next(g for (g,) in one(seeds_copy, "SELECT id FROM variant_groups WHERE id != ? AND n_articles > 1 ORDER BY id", group))
     assert "Corrected by hand" not in text_of(Site(seeds_copy).page(f"/-/group/{other}"))

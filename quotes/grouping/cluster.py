@@ -13,9 +13,11 @@ seeing only those before it:
   statements chain (deployment -> front-line role -> troop numbers) into one; exactly half with the
   mean score at the threshold (issue 14's rule for a group of two, one link and a near miss) let a
   claim about executions of the wounded join the capture once the order no longer came from arrival;
-- when it qualifies for several groups, it joins the one it links to most, and the others merge into
-  it where their members mostly link to each other (``links_most``): the direct and the reported
-  versions of one statement, first grouped apart;
+- when it qualifies for several groups, it joins the one holding its strongest link (its nearest
+  version, not the group it links to the largest share of: a lone quote linked at 0.58 would
+  outrank a group whose members it links to at 0.98 and 0.65), and the others merge into it where
+  their members mostly link to each other (``links_most``): the direct and the reported versions
+  of one statement, first grouped apart;
 - what a group may hold is checked on every pair a join or a merge brings together
   (``pairs.may_share_group``), and a text already grouped goes to that group or to none;
 - an article crediting one group's statement to two named speakers keeps only one of them in it
@@ -180,7 +182,7 @@ def cluster(members: dict[int, Member], pairs: Pairs, outside: dict[int, Member]
             share = sum(pairs.score(q, m) >= threshold for m in ms) / len(ms)
             if share > MIN_LINKAGE:
                 best = max(pairs.score(q, m) for m in ms)
-                scored.append((share, best, -key, key))
+                scored.append((best, share, -key, key))
         if not scored:
             put(q, rank[q.id])
             continue
