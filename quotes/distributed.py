@@ -286,7 +286,7 @@ def _read_and_clean(row: dict, known) -> list[dict]:
 
     path = row["path"]
     t0 = time.perf_counter()
-    items = read_items(path, stdin=io.BytesIO(row["data"]) if path == "-" else None)
+    items = list(read_items(path, stdin=io.BytesIO(row["data"]) if path == "-" else None))
     read_s = time.perf_counter() - t0
     keys = _known_keys(known)
     out = []

@@ -175,10 +175,13 @@ def _read(paths: list[str], report: IngestReport, stdin=None) -> Iterator[tuple[
     walk_failures: list[ReadFailure] = []
     for path in iter_paths(paths, walk_failures):
         _note_failures(walk_failures, report)
-        t0 = time.perf_counter()
-        items = read_items(path, stdin=stdin)
-        report.seconds["read"] += time.perf_counter() - t0
-        for item in items:
+        items = read_items(path, stdin=stdin)  # lazy: a JSONL file of any size is read a block at a time
+        while True:
+            t0 = time.perf_counter()
+            item = next(items, None)
+            report.seconds["read"] += time.perf_counter() - t0
+            if item is None:
+                break
             if isinstance(item, ReadFailure):
                 report.failed.append((item.source, item.reason))
                 continue

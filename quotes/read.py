@@ -36,7 +36,8 @@ MAX_ARTICLE_CHARS = 300_000  # about 50,000 words: far past any news article, an
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+JSON_SUFFIXES = {".json"}  # one article object, or an array of them (the keys of a JSONL line)
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES
 
 
 class ReadError(Exception):
@@ -77,8 +78,14 @@ def iter_paths(paths: list[str], failures: list | None = None) -> Iterator[str]:
 
     A subfolder that cannot be listed is appended to ``failures`` as a ``ReadFailure``; special files
     (pipes, devices, sockets) found in a folder are named there too and never opened."""
+    stdin_seen = False
     for p in paths:
         if p == "-":
+            if stdin_seen:  # standard input has been read to its end: a second "-" would read nothing
+                if failures is not None:
+                    failures.append(ReadFailure("-", "standard input given twice: read once"))
+                continue
+            stdin_seen = True
             yield p
             continue
         if not p.strip():  # Path("") is the current folder: `quotes ingest "$UNSET"` would read all of it
@@ -95,7 +102,7 @@ def iter_paths(paths: list[str], failures: list | None = None) -> Iterator[str]:
 def _walk(root: Path, failures: list | None) -> Iterator[str]:
     def unreadable(err: OSError) -> None:
         if failures is not None:
-            failures.append(ReadFailure(str(err.filename or root), f"cannot list this folder ({err.strerror or err})"))
+            failures.append(ReadFailure(shown(str(err.filename or root)), f"cannot list this folder ({err.strerror or err})"))
 
     for folder, files in _folders(root, unreadable):
         for name in files:
@@ -106,22 +113,28 @@ def _walk(root: Path, failures: list | None) -> Iterator[str]:
                 mode = child.lstat().st_mode if not child.is_symlink() else child.stat().st_mode
             except OSError as e:
                 if failures is not None:
-                    failures.append(ReadFailure(str(child), e.strerror or str(e)))
+                    failures.append(ReadFailure(shown(str(child)), e.strerror or str(e)))
                 continue
             if stat.S_ISREG(mode):
                 yield str(child)
             elif failures is not None:
-                failures.append(ReadFailure(str(child), f"not a regular file ({_file_kind(mode)}); skipped"))
+                failures.append(ReadFailure(shown(str(child)), f"not a regular file ({_file_kind(mode)}); skipped"))
 
 
 def _folders(root: Path, unreadable) -> Iterator[tuple[str, list[str]]]:
     """(folder, names of its non-folder entries) for ``root`` and every folder below it, hidden ones
     left out, as ``os.walk`` gives them, but with a stack of its own: ``os.walk`` recurses, and a
     tree a thousand folders deep ended the whole run with a RecursionError. Symbolic links to
-    folders are not followed (as ``os.walk``)."""
+    folders are followed (a folder linked into the input is part of it, as a user who linked it
+    means), each real folder once: a link back up the tree is not a loop."""
     stack = [str(root)]
+    seen: set[str] = set()
     while stack:
         folder = stack.pop()
+        real = os.path.realpath(folder)
+        if real in seen:
+            continue
+        seen.add(real)
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -136,7 +149,7 @@ def _folders(root: Path, unreadable) -> Iterator[tuple[str, list[str]]]:
                 is_dir = False
             if not is_dir:
                 files.append(e.name)
-            elif not e.name.startswith(".") and not e.is_symlink():
+            elif not e.name.startswith("."):
                 subfolders.append(e.path)
         yield folder, files
         stack.extend(reversed(subfolders))
@@ -150,28 +163,42 @@ def _file_kind(mode: int) -> str:
     return "a special file"
 
 
-def read_items(path: str, *, stdin=None) -> list:
+def read_items(path: str, *, stdin=None) -> Iterator:
     """The articles of one path (or ``-``), and a ``ReadFailure`` for whatever could not be read.
-    Never raises for bad input."""
+    Never raises for bad input. A JSONL file is read a block of lines at a time (``_jsonl_blocks``):
+    it may be any size, each line at most ``MAX_BYTES``; every other input is read whole, at most
+    ``MAX_BYTES``. File names that are not UTF-8 are shown with their bytes escaped (``shown``)."""
+    shown_path = shown(path)
     try:
+        suffix = Path(path).suffix.lower()
+        if path != "-" and suffix in JSONL_SUFFIXES:
+            yield from _from_jsonl_file(path, shown(Path(path).name))
+            return
         data = read_bytes(path, stdin=stdin)
         if path == "-":
-            return [_from_text_bytes(data, "<stdin>")]
-        suffix = Path(path).suffix.lower()
-        name = Path(path).name
-        if suffix in JSONL_SUFFIXES:
-            return list(_from_jsonl(data, name))
-        if suffix in HTML_SUFFIXES or _looks_like_html(data):
-            return [_from_html(data, name)]
-        return [_from_text_bytes(data, name)]
+            yield _from_text_bytes(data, "<stdin>")
+            return
+        name = shown(Path(path).name)
+        if suffix in JSON_SUFFIXES:
+            yield from _from_json(data, name)
+        elif suffix in HTML_SUFFIXES or _looks_like_html(data):
+            yield _from_html(data, name)
+        else:
+            yield _from_text_bytes(data, name)
     except ReadError as e:
-        return [ReadFailure(path, str(e))]
+        yield ReadFailure(shown_path, str(e))
+
+
+def shown(name: str) -> str:
+    """A file name as it can be stored and printed: the bytes of a name that is not UTF-8 (Python
+    keeps them as lone surrogates, which neither SQLite nor a terminal takes) as ``\\xNN``."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def read_path(path: str, *, stdin=None) -> list[RawArticle]:
     """Read one path (or ``-``) into articles. Raises ReadError with the first one-line reason when
     any part of it cannot be read (``read_items`` keeps the good parts instead)."""
-    items = read_items(path, stdin=stdin)
+    items = list(read_items(path, stdin=stdin))
     failures = [i for i in items if isinstance(i, ReadFailure)]
     if failures:
         f = failures[0]
@@ -191,9 +218,18 @@ def read_bytes(path: str, *, stdin=None) -> bytes:
 
 
 def _read_regular_file(path: str) -> bytes:
-    """The bytes of a regular file, at most MAX_BYTES; pipes and devices are refused before any read
-    (opened non-blocking, then checked on the open descriptor, so a swap between check and open
-    cannot make a read hang)."""
+    """The bytes of a regular file, at most MAX_BYTES (``_open_regular_file``)."""
+    with os.fdopen(_open_regular_file(path), "rb") as f:
+        try:
+            return _read_capped(f)
+        except OSError as e:
+            raise ReadError(e.strerror or str(e)) from e
+
+
+def _open_regular_file(path: str) -> int:
+    """An open descriptor of a regular file; pipes and devices are refused before any read (opened
+    non-blocking, then checked on the open descriptor, so a swap between check and open cannot make
+    a read hang)."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError as e:
@@ -202,16 +238,12 @@ def _read_regular_file(path: str) -> bytes:
         raise ReadError("is a directory") from e
     except OSError as e:
         raise ReadError(e.strerror or str(e)) from e
-    with os.fdopen(fd, "rb") as f:
-        mode = os.fstat(f.fileno()).st_mode
-        if stat.S_ISDIR(mode):
-            raise ReadError("is a directory")
-        if not stat.S_ISREG(mode):
-            raise ReadError(f"not a regular file ({_file_kind(mode)}); skipped")
-        try:
-            return _read_capped(f)
-        except OSError as e:
-            raise ReadError(e.strerror or str(e)) from e
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise ReadError("is a directory" if stat.S_ISDIR(mode) else f"not a regular file ({_file_kind(mode)}); skipped")
+    os.set_blocking(fd, True)
+    return fd
 
 
 def _read_capped(f) -> bytes:
@@ -406,12 +438,91 @@ def _from_html(data: bytes, source: str) -> RawArticle:
 JSONL_STRING_FIELDS = ("title", "outlet", "url", "published")
 
 
-def _from_jsonl(data: bytes, source: str) -> Iterator:
+def _from_jsonl_file(path: str, source: str) -> Iterator:
+    """``_from_jsonl`` over a file of any size, a block of whole lines (about ``MAX_BYTES``) at a
+    time; a line longer than ``MAX_BYTES`` is one ``ReadFailure``, the lines after it are read. A file
+    in UTF-16 or UTF-32 (a byte-order mark) is read whole, at most ``MAX_BYTES``."""
+    fd = _open_regular_file(path)
+    with os.fdopen(fd, "rb") as f:
+        head = f.read(4)
+        if any(head.startswith(bom) for bom, codec in BOMS if codec != "utf-8-sig"):
+            yield from _from_jsonl(head + _read_capped(f), source)
+            return
+        found = False
+        first_line = 1
+        rest = head
+        while True:
+            try:
+                chunk = f.read(MAX_BYTES)
+            except OSError as e:
+                raise ReadError(e.strerror or str(e)) from e
+            block = rest + chunk
+            last = len(chunk) < MAX_BYTES  # a regular file reads short only at its end
+            if last:
+                end = len(block)
+            else:
+                end = block.rfind(b"\n") + 1
+                if end == 0:  # no line ends in MAX_BYTES: one line too long; skip to its end
+                    yield ReadFailure(f"{source}:{first_line}", f"a line over {_size(MAX_BYTES)}; skipped")
+                    rest = _skip_line(f)
+                    first_line += 1
+                    continue
+            lines, rest = block[:end], block[end:]
+            if lines.strip():
+                for item in _from_jsonl(lines, source, first_line=first_line):
+                    found = True
+                    yield item
+            first_line += lines.count(b"\n")
+            if last:
+                break
+        if not found:
+            raise ReadError("empty file")
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20} MiB" if n >= 2**20 else f"{n:,} bytes"
+
+
+def _skip_line(f) -> bytes:
+    """Read past the end of the current line; returns what follows it in the last block read."""
+    while True:
+        chunk = f.read(MAX_BYTES)
+        if not chunk:
+            return b""
+        end = chunk.find(b"\n")
+        if end >= 0:
+            return chunk[end + 1:]
+
+
+def _from_json(data: bytes, source: str) -> Iterator:
+    """A .json file: one article object, or an array of them (each as a JSONL line; a bad one is a
+    ``ReadFailure`` naming its position, the others are read)."""
+    warnings: list[str] = []
+    text = decode(data, warnings, whole_text=False)
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, RecursionError, ValueError) as e:
+        raise ReadError(f"not valid JSON ({getattr(e, 'msg', None) or str(e).splitlines()[0][:80]})") from e
+    records = doc if isinstance(doc, list) else [doc]
+    if not records:
+        raise ReadError("empty file")
+    for n, record in enumerate(records, 1):
+        name = f"{source}:{n}" if isinstance(doc, list) else source
+        try:
+            article = _json_article(record, name)
+        except ReadError as e:
+            yield ReadFailure(name, str(e))
+            continue
+        article.warnings = list(warnings) + article.warnings
+        yield article
+
+
+def _from_jsonl(data: bytes, source: str, *, first_line: int = 1) -> Iterator:
     """One article per line; a bad line becomes a ``ReadFailure`` naming the line, the others are read."""
     warnings: list[str] = []
     lines = decode(data, warnings, whole_text=False).split("\n")
     found = False
-    for n, line in enumerate(lines, 1):
+    for n, line in enumerate(lines, first_line):
         if not line.strip():
             continue
         found = True
@@ -421,10 +532,13 @@ def _from_jsonl(data: bytes, source: str) -> Iterator:
         except ReadError as e:
             yield ReadFailure(name, str(e))
             continue
-        article.warnings = list(warnings)
+        article.warnings = list(warnings) + article.warnings
         yield article
     if not found:
         raise ReadError("empty file")
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _jsonl_article(line: str, name: str) -> RawArticle:
@@ -436,8 +550,18 @@ def _jsonl_article(line: str, name: str) -> RawArticle:
         raise ReadError("not valid JSON (nested too deeply)") from e
     except ValueError as e:  # e.g. an integer past Python's digit limit
         raise ReadError(f"not valid JSON ({str(e).splitlines()[0][:80]})") from e
+    return _json_article(obj, name)
+
+
+def _json_article(obj, name: str) -> RawArticle:
+    """One article from a decoded JSON object (a JSONL line, or a .json file's object)."""
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise ReadError('each line must be an object with a "text" string')
+    warnings = []
+    for key, value in list(obj.items()):  # "\ud800" escapes decode to lone surrogates, which cannot be stored
+        if isinstance(value, str) and LONE_SURROGATE.search(value):
+            obj[key] = LONE_SURROGATE.sub("\ufffd", value)
+            warnings.append(f'a lone surrogate escape in "{key}" replaced by U+FFFD')
     for key in JSONL_STRING_FIELDS:
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise ReadError(f'"{key}" must be a string (got {type(obj[key]).__name__})')
@@ -449,4 +573,4 @@ def _jsonl_article(line: str, name: str) -> RawArticle:
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
     return RawArticle(source=str(ident) if ident is not None else name, text=text, title=title,
-                      outlet=obj.get("outlet"), url=obj.get("url"), published=obj.get("published"))
+                      outlet=obj.get("outlet"), url=obj.get("url"), published=obj.get("published"), warnings=warnings)

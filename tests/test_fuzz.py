@@ -39,7 +39,7 @@ def test_any_text_in_any_encoding(tmp_path, text, encoding):
         data = (text + " " + GOOD).encode(encoding, errors="replace")
     p = tmp_path / "y.txt"
     p.write_bytes(data)
-    items = read_items(str(p))
+    items = list(read_items(str(p)))
     _one_line_results(items)
     if encoding.startswith(("utf-8", "utf-16", "utf-32")) and text.isprintable() and "\ufeff" not in text:
         (article,) = items  # Unicode with a mark, or plain UTF-8, always reads back
@@ -60,7 +60,7 @@ def test_any_jsonl_keeps_its_good_lines(tmp_path, lines):
     good_line = json.dumps({"text": GOOD + " Anchor line.", "outlet": "Gazette"})
     p = tmp_path / "z.jsonl"
     p.write_text("\n".join([*lines, good_line]), encoding="utf-8")
-    items = read_items(str(p))
+    items = list(read_items(str(p)))
     _one_line_results(items)
     assert any(isinstance(i, RawArticle) and i.text.endswith("Anchor line.") and i.outlet == "Gazette" for i in items)
 

@@ -92,7 +92,7 @@ def test_jsonl_lines_are_checked_one_by_one(tmp_path):
              json.dumps({"text": ARTICLE + " Third.", "outlet": ["a", "b"]}),
              json.dumps({"text": ARTICLE + " Fourth.", "url": "https://example.org/4"})]
     p.write_text("\n".join(lines))
-    items = read_items(str(p))
+    items = list(read_items(str(p)))
     good = [i for i in items if not isinstance(i, ReadFailure)]
     bad = {i.source: i.reason for i in items if isinstance(i, ReadFailure)}
     assert [a.outlet or a.url for a in good] == ["Gazette", "https://example.org/4"]
@@ -201,7 +201,7 @@ def test_a_jsonl_integer_past_pythons_digit_limit_is_one_bad_line(tmp_path):
     p = tmp_path / "big.jsonl"
     p.write_text('{"text": "' + ARTICLE.replace("\n", " ") + '", "id": ' + "9" * 5000 + "}\n"
                  + json.dumps({"text": ARTICLE}) + "\n")
-    items = read_items(str(p))
+    items = list(read_items(str(p)))
     assert isinstance(items[0], ReadFailure) and items[0].reason.startswith("not valid JSON")
     assert not isinstance(items[1], ReadFailure) and items[1].text.startswith("Mayor wins")
 
@@ -269,3 +269,81 @@ def _iter_tree(root):
             entries = list(it)
         yield folder, None, [e.name for e in entries if not e.is_dir(follow_symlinks=False)]
         stack.extend(e.path for e in entries if e.is_dir(follow_symlinks=False))
+
+
+# -- issue 31, item 11: the input edge cases left -------------------------------------------------
+@pytest.mark.fast
+def test_standard_input_named_twice_is_read_once_and_said_so():
+    failures: list = []
+    assert list(iter_paths(["-", "-"], failures)) == ["-"]
+    assert [(f.source, f.reason) for f in failures] == [("-", "standard input given twice: read once")]
+
+
+@pytest.mark.fast
+def test_a_symlinked_folder_is_read_and_a_link_loop_is_not(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "a.txt").write_text(ARTICLE)
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "linked").symlink_to(outside, target_is_directory=True)
+    (outside / "back").symlink_to(root, target_is_directory=True)  # a loop: in -> linked -> back -> in
+    found = list(iter_paths([str(root)], []))
+    assert [os.path.realpath(p) for p in found] == [str((outside / "a.txt").resolve())]
+
+
+@pytest.mark.fast
+def test_a_json_file_holds_one_article_or_an_array_of_them(tmp_path):
+    many = tmp_path / "export.json"
+    many.write_text(json.dumps([{"text": ARTICLE, "outlet": "Gazette"}, {"txt": "no text key"},
+                                {"text": ARTICLE + " Again.", "url": "https://example.org/2"}]))
+    items = list(read_items(str(many)))
+    assert [(i.outlet or i.url) for i in items if not isinstance(i, ReadFailure)] == ["Gazette", "https://example.org/2"]
+    assert [(i.source, i.reason) for i in items if isinstance(i, ReadFailure)] == \
+        [("export.json:2", 'each line must be an object with a "text" string')]
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"text": ARTICLE, "published": "2025-01-11"}))
+    (item,) = read_items(str(one))
+    assert item.published == "2025-01-11" and item.source == "one.json"
+    assert str(one) in list(iter_paths([str(tmp_path)], []))  # a folder's .json files are read, not skipped
+
+
+@pytest.mark.fast
+def test_a_jsonl_file_past_the_byte_cap_keeps_its_lines(tmp_path, monkeypatch):
+    """The cap is per line for JSONL (a news export runs to gigabytes); a line past it is named."""
+    import quotes.read as read
+
+    monkeypatch.setattr(read, "MAX_BYTES", 1000)
+    p = tmp_path / "export.jsonl"
+    lines = [json.dumps({"text": ARTICLE + f" Number {n}."}) for n in range(8)]
+    lines.insert(3, json.dumps({"text": ARTICLE * 6}))  # about 1,600 bytes: one line too long
+    p.write_text("\n".join(lines) + "\n")
+    assert p.stat().st_size > 3 * read.MAX_BYTES
+    items = list(read_items(str(p)))
+    good = [i for i in items if not isinstance(i, ReadFailure)]
+    assert [i.text.rsplit(" ", 1)[1] for i in good] == [f"{n}." for n in range(8)]
+    assert [(i.source, i.reason) for i in items if isinstance(i, ReadFailure)] == \
+        [("export.jsonl:4", "a line over 1,000 bytes; skipped")]
+
+
+@pytest.mark.fast
+def test_a_lone_surrogate_escape_in_jsonl_is_replaced_not_lost(tmp_path):
+    p = tmp_path / "s.jsonl"
+    text = json.dumps(ARTICLE + " Bad ")[:-1] + '\\udc00 escape."'  # a JSON escape of a lone surrogate
+    p.write_text('{"id": "story-\\ud800", "text": ' + text + '}\n' + json.dumps({"text": ARTICLE + " Fine."}) + "\n")
+    items = list(read_items(str(p)))
+    assert not any(isinstance(i, ReadFailure) for i in items) and len(items) == 2
+    first = items[0]
+    assert first.source == "story-\ufffd" and "\ufffd" in first.text
+    first.source.encode("utf-8"), first.text.encode("utf-8")  # storable: no lone surrogate is left
+    assert any("lone surrogate" in w for w in first.warnings)
+
+
+@pytest.mark.fast
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path):
+    name = os.fsdecode(b"caf\xe9.txt")
+    path = tmp_path / name
+    path.write_text(ARTICLE)
+    (item,) = read_items(str(path))
+    assert item.source == "caf\\xe9.txt"
+    item.source.encode("utf-8")  # storable and printable
