@@ -410,11 +410,28 @@ def _looks_like_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
 
 
+SCRIPT_OR_STYLE = re.compile(r"(<(script|style)\b([^>]*)>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL)
+MAX_METADATA_SCRIPT = 1_000_000  # characters of a JSON-LD script kept for its metadata (dates, outlet, author)
+
+
+def _without_code(html: str) -> str:
+    """The page with the bodies of its scripts and style sheets emptied: they never hold article
+    text, and libxml2 (under trafilatura) refuses a text node over 10 MB, so one huge inline script
+    made "no article text found" on a page whose article was there. JSON-LD metadata under
+    ``MAX_METADATA_SCRIPT`` characters is kept for the date and outlet it gives."""
+    def empty(m: re.Match) -> str:
+        if "ld+json" in m.group(3).lower() and len(m.group(4)) <= MAX_METADATA_SCRIPT:
+            return m.group(0)
+        return m.group(1) + m.group(5)
+
+    return SCRIPT_OR_STYLE.sub(empty, html)
+
+
 def _from_html(data: bytes, source: str) -> RawArticle:
     import trafilatura
 
     warnings: list[str] = []
-    html = decode(data, warnings)
+    html = _without_code(decode(data, warnings))
     extracted = trafilatura.bare_extraction(html, include_comments=False, include_tables=False, with_metadata=True)
     if extracted is None:
         raise ReadError("no article text found in the HTML")

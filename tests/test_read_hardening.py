@@ -347,3 +347,18 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path):
     (item,) = read_items(str(path))
     assert item.source == "caf\\xe9.txt"
     item.source.encode("utf-8")  # storable and printable
+
+
+@pytest.mark.fast
+def test_a_page_with_a_huge_inline_script_still_gives_its_article(tmp_path):
+    """libxml2 refuses a text node over 10 MB: an 11 MB inline script hid the whole page's article."""
+    body = "".join(f"<p>“We will rebuild bridge number {i} before winter,” Mayor Zoe Muller said on Monday "
+                   "at the council meeting in the old quarter.</p>" for i in range(5))
+    ld = '{"@context": "https://schema.org", "@type": "NewsArticle", "datePublished": "2025-01-11T09:00:00Z"}'
+    page = ("<html><head><title>Bridge</title><script type='application/ld+json'>" + ld + "</script></head><body><script>"
+            + "var x = 1;" * 1_100_000 + "</script><article><h1>Mayor wins vote</h1>" + body + "</article></body></html>")
+    p = tmp_path / "page.html"
+    p.write_text(page)
+    (item,) = read_items(str(p))
+    assert not isinstance(item, ReadFailure), item
+    assert "bridge number 4" in item.text and item.published and item.published.startswith("2025-01-11")
