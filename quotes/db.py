@@ -94,6 +94,21 @@ def sqlite_file(url: str) -> Path | None:
     return Path(u.database)
 
 
+def on_read_only_media(file: Path) -> bool:
+    """Whether a SQLite file sits where nothing can write (a read-only mount, a folder this user may
+    not write), with no WAL index beside it. A WAL-mode database is then unreadable even with
+    mode=ro, since SQLite must create its ``-shm`` file; opened ``immutable`` it reads (nothing can be
+    writing it: a writer would have made the ``-shm`` file)."""
+    folder = file.parent
+    if Path(f"{file}-shm").exists():
+        return False
+    try:
+        read_only_mount = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only_mount = False
+    return read_only_mount or not os.access(folder, os.W_OK)
+
+
 def make_engine(url: str, *, foreign_keys: bool = True, readonly: bool = False, transactional_ddl: bool = False) -> Engine:
     """An engine for ``url``; ``readonly`` opens a SQLite file with mode=ro (it cannot be written,
     created or migrated through this engine). ``transactional_ddl`` (for migrations): on SQLite,
@@ -106,7 +121,10 @@ def make_engine(url: str, *, foreign_keys: bool = True, readonly: bool = False, 
         from urllib.parse import quote
 
         # a SQLite URI names the file, and "?", "#" and "%" in its path are escaped for SQLite to read
-        url = URL.create("sqlite", database=f"file:{quote(str(file))}", query={"mode": "ro", "uri": "true"})
+        query = {"mode": "ro", "uri": "true"}
+        if on_read_only_media(file):
+            query["immutable"] = "1"
+        url = URL.create("sqlite", database=f"file:{quote(str(file))}", query=query)
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
 

@@ -99,3 +99,24 @@ def test_a_new_database_on_a_full_disk_is_not_taken_for_another_programs(small_d
     r = quotes("--db", str(db), "ingest", "--silent", "--workers", "1", str(seed))
     assert r.returncode == 0, r.stderr
     assert count_quotes(db) > 0
+
+
+def test_a_database_on_read_only_media_can_be_read(seeds_copy, small_disk):
+    """Issue 31, item 8: a WAL-mode database copied to read-only media (a DVD, a read-only mount)
+    could not be read at all (SQLite must create its -shm file); read commands now open it
+    immutable, and a command that writes says it cannot, in one line."""
+    where, resize = small_disk
+    resize(4096)
+    db = where / "q.db"
+    con = sqlite3.connect(seeds_copy)
+    con.execute("pragma wal_checkpoint(truncate)")
+    con.close()
+    shutil.copy(seeds_copy, db)
+    r = subprocess.run(["mount", "-o", "remount,ro", "tmpfs", str(where)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    found = quotes("--db", str(db), "who-said", "--json", "Geneva")
+    assert found.returncode == 0 and "Geneva" in found.stdout, found.stderr
+    assert quotes("--db", str(db), "variants", "--json").returncode == 0
+    refused = quotes("--db", str(db), "ingest", "--silent", str(SEEDS))
+    assert refused.returncode != 0 and len(refused.stderr.strip().splitlines()) == 1
+    assert "Read-only file system" in refused.stderr
