@@ -145,3 +145,25 @@ def test_speaker_named_name_says_name_merges_no_one(tmp_path):
         assert hollande is headline and hollande.name == "François Hollande"
         assert SpeakerIndex(s).resolve(Entity("Trump", "person"), {}) is trump
     db.close()
+
+
+def test_a_name_with_a_cyrillic_lookalike_letter_is_the_same_speaker(tmp_path):
+    """Issue 31, item 15: "Zelenskyy" with a Cyrillic е (U+0435), which looks the same, made a second
+    speaker that looked identical. A Latin word's Cyrillic or Greek twins of Latin letters are read
+    as those letters; a name wholly in Cyrillic stays another spelling."""
+    from quotes.db import Database
+    from quotes.extraction.coref import Entity
+    from quotes.speakers import SpeakerIndex, alias_key
+
+    spoofed = "Volodymyr Zel\u0435nskyy"
+    assert alias_key(spoofed) == alias_key("Volodymyr Zelenskyy")
+    assert alias_key("Зеленський") != alias_key("Zelenskyy")
+    db = Database(str(tmp_path / "s.db"))
+    with db.session() as s:
+        real = SpeakerIndex(s).resolve(Entity("Volodymyr Zelenskyy", "person"), {})
+        sbu = SpeakerIndex(s).resolve(Entity("SBU", "organisation"), {})
+        s.flush()
+        index = SpeakerIndex(s)  # a later article
+        assert index.resolve(Entity(spoofed, "person"), {}) is real
+        assert index.resolve(Entity("\u0405BU", "organisation"), {}) is sbu  # a Cyrillic Ѕ
+    db.close()

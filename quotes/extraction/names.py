@@ -42,7 +42,32 @@ POSSESSIVE = re.compile(r"(’s|'s|’|')$")
 
 
 def strip_accents(text: str) -> str:
+    text = latin_lookalikes(text)
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+LOOKALIKE_SCRIPTS = re.compile("[\u0370-\u03ff\u0400-\u052f]")  # Greek and Cyrillic
+
+
+def latin_lookalikes(text: str) -> str:
+    """A word in Latin letters with a few Cyrillic or Greek ones that look the same ("Zelenskyy"
+    with a Cyrillic е, by a typo, a copy or a spoof) is the Latin word: those letters become their
+    Latin twins, from Unicode's confusables table (the confusable-homoglyphs package, chosen over a
+    hand-made table). A word wholly in another script ("Зеленський") is left as it is."""
+    if text.isascii() or not LOOKALIKE_SCRIPTS.search(text):
+        return text
+    from confusable_homoglyphs import confusables
+
+    def fold(m: re.Match) -> str:
+        word = m.group(0)
+        if not re.search("[A-Za-z]", word) or not confusables.is_mixed_script(word):
+            return word
+        found = confusables.is_confusable(word, greedy=True, preferred_aliases=["latin"]) or []
+        twins = {f["character"]: f["homoglyphs"][0]["c"] for f in found
+                 if f["alias"] != "LATIN" and f["homoglyphs"] and len(f["homoglyphs"][0]["c"]) == 1}
+        return "".join(twins.get(ch, ch) for ch in word)
+
+    return re.sub(r"\w+", fold, text)
 
 
 def tokens(text: str) -> list[str]:
