@@ -86,7 +86,7 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
         if bar is not None:
             bar.close()
     _group(db, report)
-    neighbours.save_all()  # the vector index beside the database, for the next run
+    report.warnings.extend(("vector index", why) for why in neighbours.save_all())  # beside the database, for the next run
     report.speakers = _count_speakers(db) - speakers_before
     return report
 

@@ -160,3 +160,28 @@ def test_upgrade_to_0005_counts_terms_as_ingest_does(seeds_copy):
         r = CliRunner().invoke(cli, ["--db", str(seeds_copy), *step])
         assert r.exit_code == 0, r.output
     assert dict(sqlite3.connect(seeds_copy).execute("select term, quotes from term_stats")) == before
+
+
+def test_an_index_that_cannot_be_saved_fails_nothing_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """Issue 31, item 15: no room to save the vector-index cache failed the whole run, hid its
+    per-article report and left a .tmp file. The index is a cache of the table: the run goes on, says
+    why in one line, leaves nothing half-written, and the next open rebuilds it from the table."""
+    db = Database(str(tmp_path / "q.db"))
+    vectors = _vectors(50, 3)
+    _fill(db, vectors)
+    with db.engine.connect() as conn:
+        index = neighbours.index_for(conn)
+    assert index.dirty
+
+    def no_room(path):
+        with open(path, "wb") as f:
+            f.write(b"half an index")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index.index, "save", no_room)
+    (why,) = neighbours.save_all()
+    assert "could not be saved" in why and "No space left on device" in why and "\n" not in why
+    assert not list(tmp_path.glob("*.tmp")) and not (tmp_path / "q.db.vectors").exists()
+    monkeypatch.undo()
+    assert _nearest(db, vectors[7]) == 8  # still searchable; rebuilt from the table when next opened
+    db.close()

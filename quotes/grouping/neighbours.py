@@ -66,11 +66,12 @@ def index_for_engine(engine) -> VectorIndex | None:
         return _open.get(engine)
 
 
-def save_all() -> None:
-    """Write every open index that changed to its file (at the end of an ingest run, and at exit)."""
+def save_all() -> list[str]:
+    """Write every open index that changed to its file (at the end of an ingest run, and at exit);
+    returns why any could not be written (one line each: the index is a cache, so that fails
+    nothing)."""
     with _lock:
-        for index in list(_open.values()):
-            index.save()
+        return [why for index in list(_open.values()) if (why := index.save())]
 
 
 
@@ -194,20 +195,32 @@ class VectorIndex:
         return added
 
     # -- the file -----------------------------------------------------------------------------
-    def save(self) -> None:
+    def save(self) -> str | None:
         """Write the index, then its bookkeeping, each atomically (a crash in between leaves a file
-        that ``reconcile`` repairs on the next open)."""
+        that ``reconcile`` repairs on the next open). When it cannot be written (no room, no
+        permission), nothing half-written is left and the reason is returned: the file is a cache
+        of the table, rebuilt from it on the next open."""
         if self.path is None or not self.dirty:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")  # two processes may save at once
-        self.index.save(str(tmp))
-        os.replace(tmp, self.path)
-        meta = self._meta_path()
-        tmp = meta.with_name(f"{meta.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"high": self.high, "size": len(self.index)}))
-        os.replace(tmp, meta)
+            return None
+        tmps = []
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")  # two processes may save at once
+            tmps.append(tmp)
+            self.index.save(str(tmp))
+            os.replace(tmp, self.path)
+            meta = self._meta_path()
+            tmp = meta.with_name(f"{meta.name}.{os.getpid()}.tmp")
+            tmps.append(tmp)
+            tmp.write_text(json.dumps({"high": self.high, "size": len(self.index)}))
+            os.replace(tmp, meta)
+        except (OSError, RuntimeError) as e:
+            for tmp in tmps:
+                tmp.unlink(missing_ok=True)
+            reason = getattr(e, "strerror", None) or (str(e).splitlines()[0] if str(e) else type(e).__name__)
+            return f"the vector index could not be saved to {self.path} ({reason}); it is rebuilt from the database next time"
         self.dirty = False
+        return None
 
     def _meta_path(self) -> Path:
         return self.path.with_name(self.path.name + ".json")
