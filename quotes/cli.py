@@ -366,14 +366,35 @@ def speakers(ctx, kind, fmt):
     render(rows, fmt, columns=SPEAKER_TABLE if fmt == "table" else [*SPEAKER_TABLE, "description"], widths={"aliases": 70})
 
 
+def _raced(db, fn):
+    """``fn(session)`` in one transaction holding the write lock from its first read
+    (``Database.exclusive``): of two merges at once, the second reads what the first left and says
+    in one line why it no longer applies. Should the database still answer with an integrity or a
+    locking error (a writer outside ``quotes``), it runs once more on what is stored now."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    for attempt in (1, 2):
+        try:
+            with db.exclusive() as s:
+                return fn(s)
+        except (IntegrityError, OperationalError) as e:
+            if attempt == 2:
+                from .workers import first_line
+
+                raise click.ClickException("another command changed the same rows at the same time and this one "
+                                           f"could not be applied ({first_line(e)}); run it again") from e
+
+
 def _correct(ctx, fn, *args):
     from .corrections import CorrectionError
 
+    def apply(s):
+        sp = fn(s, *args)
+        return {"id": sp.id, "name": sp.name, "kind": sp.kind}
+
     db = open_db(ctx)
     try:
-        with db.session() as s:
-            sp = fn(s, *args)
-            return {"id": sp.id, "name": sp.name, "kind": sp.kind}
+        return _raced(db, apply)
     except CorrectionError as e:
         raise click.ClickException(str(e)) from e
     finally:
@@ -513,8 +534,7 @@ def _correct_group(ctx, fn, *args):
 
     db = open_db(ctx)
     try:
-        with db.session() as s:
-            return fn(s, *args)
+        return _raced(db, lambda s: fn(s, *args))
     except GroupCorrectionError as e:
         raise click.ClickException(str(e)) from e
     finally:

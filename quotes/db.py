@@ -109,7 +109,8 @@ def on_read_only_media(file: Path) -> bool:
     return read_only_mount or not os.access(folder, os.W_OK)
 
 
-def make_engine(url: str, *, foreign_keys: bool = True, readonly: bool = False, transactional_ddl: bool = False) -> Engine:
+def make_engine(url: str, *, foreign_keys: bool = True, readonly: bool = False, transactional_ddl: bool = False,
+                begin: str = "BEGIN") -> Engine:
     """An engine for ``url``; ``readonly`` opens a SQLite file with mode=ro (it cannot be written,
     created or migrated through this engine). ``transactional_ddl`` (for migrations): on SQLite,
     every transaction starts with an explicit BEGIN, so that CREATE, DROP and ALTER are part of it
@@ -142,7 +143,7 @@ def make_engine(url: str, *, foreign_keys: bool = True, readonly: bool = False, 
         if transactional_ddl:
             @event.listens_for(engine, "begin")
             def _begin(conn):
-                conn.exec_driver_sql("BEGIN")
+                conn.exec_driver_sql(begin)  # "BEGIN IMMEDIATE": the write lock first (``Database.exclusive``)
 
     return engine
 
@@ -242,6 +243,7 @@ def head_revision(url: str) -> str:
 
 
 MIGRATION_LOCK_KEY = 0x71756F746573  # "quotes": the PostgreSQL advisory lock migrations take
+CORRECTION_LOCK_KEY = MIGRATION_LOCK_KEY + 1  # ... and the one corrections take (``Database.exclusive``)
 
 
 @contextmanager
@@ -335,8 +337,29 @@ class Database:
             with s.begin():
                 yield s
 
+    @contextmanager
+    def exclusive(self):
+        """One transaction that holds the write lock from its first read: for a correction, which
+        reads what it changes (two merges at once must not both read the speakers before either
+        writes: the second then wrote on what the first had deleted). SQLite: BEGIN IMMEDIATE on an
+        engine of its own; PostgreSQL: a transaction-scoped advisory lock taken first."""
+        if self.engine.dialect.name == "sqlite":
+            if getattr(self, "_exclusive_engine", None) is None:
+                self._exclusive_engine = make_engine(self.url, transactional_ddl=True, begin="BEGIN IMMEDIATE")
+            factory = sessionmaker(self._exclusive_engine, class_=QuotesSession, expire_on_commit=False)
+            with factory() as s, s.begin():
+                yield s
+            return
+        from sqlalchemy import text
+
+        with self.session() as s:
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CORRECTION_LOCK_KEY})
+            yield s
+
     def read(self) -> QuotesSession:
         return self.sessions()
 
     def close(self) -> None:
         self.engine.dispose()
+        if getattr(self, "_exclusive_engine", None) is not None:
+            self._exclusive_engine.dispose()

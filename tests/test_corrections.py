@@ -123,3 +123,39 @@ def test_rename_refuses_a_blank_name_or_another_speakers(seeds_copy, new_name, s
     con = sqlite3.connect(seeds_copy)
     assert con.execute("select count(*) from speakers where name = 'Trump'").fetchone() == (1,)
     assert con.execute("select count(*) from corrections").fetchone() == (0,)
+
+
+def test_the_loser_of_two_racing_merges_gets_a_one_line_answer(seeds_copy):
+    """Issue 31, item 15: two runs merge the same speakers at once. The one that read the speakers
+    before the other committed wrote on that stale view (here: "merged" a speaker already gone, with
+    a warning; with other rows, an integrity error and a traceback). A correction now holds the
+    write lock from its first read: the second waits, reads what the first left, and says in one
+    line why the merge no longer applies."""
+    import threading
+    import time
+
+    from quotes.corrections import merge
+    from quotes.db import Database
+
+    db = Database(str(seeds_copy))
+    first = db.sessions()
+    merge(first, "South Korea", "National Intelligence Service (South Korea)")
+    first.flush()  # holds the write lock, not committed yet
+    result = {}
+
+    def second():
+        result["r"] = CliRunner().invoke(cli, ["--db", str(seeds_copy), "speakers", "merge", "South Korea",
+                                               "National Intelligence Service (South Korea)"])
+
+    t = threading.Thread(target=second)
+    t.start()
+    time.sleep(1.5)  # the second reads both speakers, then waits for the write lock
+    first.commit()
+    first.close()
+    t.join(timeout=60)
+    db.close()
+    r = result["r"]
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output
+    assert r.output.strip() == "Error: both names are the same speaker already"  # it read what the first left
+    names = [n for (n,) in sqlite3.connect(seeds_copy).execute("select name from speakers where name = 'South Korea'")]
+    assert names == []  # merged once
