@@ -80,3 +80,22 @@ def test_lower_parts_import_nothing_above_them(part):
     for path in paths:
         above = {m for m in quotes_modules(path) - {"quotes", "quotes.__version__"} if not allowed or not m.startswith(allowed)}
         assert not above, f"{path.name} imports {sorted(above)}"
+
+
+def test_the_code_runs_on_the_python_it_declares():
+    """Issue 32, item 8: the README promised Python 3.10+ while workers.py passed
+    ``max_tasks_per_child`` (3.11+), and every parallel ingest on 3.10 failed. vermin reads the code
+    for the oldest Python each construct needs; the package, its migrations and its tests must run on
+    the oldest version setup.cfg declares (and the README names)."""
+    import configparser
+    import re
+
+    root = PACKAGE.parent
+    cfg = configparser.ConfigParser()
+    cfg.read(root / "setup.cfg")
+    oldest = re.fullmatch(r">=\s*(3\.\d+)", cfg["options"]["python_requires"].strip()).group(1)
+    assert f"Python {oldest}+" in (root / "README.md").read_text(encoding="utf-8")
+    vermin = Path(sys.executable).with_name("vermin")
+    r = subprocess.run([str(vermin), "--no-tips", "--violations", "--eval-annotations", f"-t={oldest}-",
+                        "quotes", "migrations", "tests"], cwd=root, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-2000:]
