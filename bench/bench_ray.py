@@ -57,7 +57,7 @@ def differences(a: list | set, b: list | set, limit: int = 5) -> dict:
 def ingest(db: Path, inputs: Path, workers: int, ray: bool) -> dict:
     quotes = Path(sys.executable).with_name("quotes")
     cmd = [str(quotes), "--db", str(db), "ingest", "--silent", "--workers", str(workers), str(inputs)]
-    r = run_measured(cmd + (["--ray", "local"] if ray else []))
+    r = run_measured(cmd + (["--ray-address", "local"] if ray else []))
     if r["rc"] != 0:
         sys.exit(f"{'ray' if ray else 'plain'} ingest failed:\n{r['stderr'][-3000:]}")
     return {"wall_s": r["wall_s"], "peak_rss_tree_mb": r["peak_rss_tree_mb"]}

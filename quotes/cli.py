@@ -123,14 +123,16 @@ def cli(ctx, db, models):
                    "Default: the number of cores; 1 parses in this process.")
 @click.option("--device", default=None, envvar="QUOTES_DEVICE", show_envvar=True,
               help="Where the models run: cpu, cuda, cuda:N. Default: a CUDA GPU when there is one, else cpu.")
-@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+@click.option("--ray", "use_ray", is_flag=True,
               help="Read, clean and parse on Ray (the ray extra), --workers actors; this process stores. "
-                   "`--ray` alone (after the paths) or `--ray local` starts a Ray on this machine; "
-                   "`--ray auto` or `--ray ray://HEAD:10001` joins a cluster.")
+                   "Alone, it starts a Ray on this machine.")
+@click.option("--ray-address", metavar="ADDRESS", default=None,
+              help="The Ray to use (implies --ray): `local` (a Ray on this machine), `auto` (the cluster this "
+                   "machine is part of) or `ray://HEAD:10001`.")
 @silent_option("No progress bar and no summary.")
 @click.pass_context
-def ingest(ctx, paths, outlet, url, published, workers, device, ray_address, silent):
-    """Read articles (.txt, .html, .jsonl; folders recursively; - for stdin), find and store their quotes.
+def ingest(ctx, paths, outlet, url, published, workers, device, use_ray, ray_address, silent):
+    """Read articles (.txt, .html, .jsonl, .json; folders recursively; - for stdin), find and store their quotes.
 
     Example: quotes ingest seeds/ more/article.html
     """
@@ -138,6 +140,8 @@ def ingest(ctx, paths, outlet, url, published, workers, device, ray_address, sil
     from .ingest import Overrides, default_workers, ingest_paths
     from .parse import ModelsMissing
 
+    if use_ray and not ray_address:
+        ray_address = "local"
     if ray_address:
         try:
             require_ray()

@@ -112,7 +112,9 @@ def test_unreadable_inputs_fail_alone_and_copies_in_one_run_are_stored_once(loca
 
 def test_without_the_ray_extra_the_flag_says_how_to_get_it(runner, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "ray", None)  # as if not installed: `import ray` raises ImportError
-    result = runner.invoke(cli, ["--db", str(tmp_path / "x.db"), "ingest", "--ray", "local", str(SEEDS)])
+    result = runner.invoke(cli, ["--db", str(tmp_path / "x.db"), "ingest", "--ray-address", "local", str(SEEDS)])
     assert result.exit_code != 0
     assert result.stderr.strip() == "Error: --ray needs the ray extra: pip install 'quotes[ray]'"
     assert not (tmp_path / "x.db").exists()
+    result = runner.invoke(cli, ["--db", str(tmp_path / "x.db"), "ingest", "--ray", str(SEEDS)])  # a flag: before the paths too
+    assert result.exit_code != 0 and "needs the ray extra" in result.stderr
