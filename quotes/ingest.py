@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -68,6 +69,12 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
     db.upgraded_from = None
     report.resumed = _group(db, report)  # articles an interrupted run stored but did not group
     bar = progress() if progress else None
+    if bar is not None:
+        _describe(bar, "loading models")  # the first batch waits for the parser: a minute on a busy machine
+        total = count_articles(paths)
+        if total:
+            bar.total = total  # tqdm then shows the share done, the rate and the time left
+            bar.refresh()
     version = None
     analysed = _analysed_on_ray(ray_address) if ray_address else _analysed_here
     try:
@@ -78,17 +85,40 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
                 version = version or _models_version(models)
                 waiting += _store(db, raw, result, overrides, version, report)
                 if waiting >= REGROUP_ARTICLES:
+                    _describe(bar, "grouping statements")
                     _group(db, report)
                     waiting = 0
+                _describe(bar, "ingesting")
                 if bar is not None:
                     bar.update(1)
+        _describe(bar, "grouping statements")
+        _group(db, report)
     finally:
         if bar is not None:
             bar.close()
-    _group(db, report)
     report.warnings.extend(("vector index", why) for why in neighbours.save_all())  # beside the database, for the next run
     report.speakers = _count_speakers(db) - speakers_before
     return report
+
+
+def count_articles(paths: list[str]) -> int | None:
+    """How many articles ``paths`` hold, when that is known before reading them: each file one
+    article (a folder listed, not read). None when an input may hold several or an unknown number
+    (standard input, .jsonl and .json files)."""
+    from .read import JSON_SUFFIXES, JSONL_SUFFIXES
+
+    n = 0
+    for path in iter_paths(paths, []):
+        if path == "-" or Path(path).suffix.lower() in JSONL_SUFFIXES | JSON_SUFFIXES:
+            return None
+        n += 1
+    return n
+
+
+def _describe(bar, what: str) -> None:
+    """Say on the progress bar what the run is doing (a tqdm bar's description)."""
+    if bar is not None and getattr(bar, "desc", None) != what and hasattr(bar, "set_description_str"):
+        bar.set_description_str(what)
 
 
 def default_workers() -> int:

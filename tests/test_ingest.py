@@ -213,3 +213,43 @@ def test_an_article_grouped_by_another_run_is_not_grouped_twice(seeds_copy):
         group_article(s, 2)  # its grouped_at is set: another run grouped it, so this call changes nothing
     db.close()
     assert con.execute(grouped).fetchone()[0] == 0
+
+
+def test_progress_says_what_the_run_does_and_how_much_is_left(tmp_path):
+    """Issue 32, item 5: on a busy machine the bar showed "0article" for minutes, with no total and no
+    word that models were loading. It now says "loading models" until the first article is in, then
+    "ingesting" with the total (so tqdm gives the share done, the rate and the time left), then
+    "grouping statements"."""
+    from quotes.ingest import count_articles
+
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for src in sorted(SEEDS.glob("*.txt"))[:2]:
+        (folder / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "feed.jsonl").write_text('{"text": "x"}\n')
+    assert count_articles([str(folder)]) == 2 and count_articles([str(folder), str(SEEDS / "000_4104acffb22e89e7.txt")]) == 3
+    assert count_articles([str(folder), str(tmp_path / "feed.jsonl")]) is None and count_articles(["-"]) is None
+
+    class Bar:
+        def __init__(self):
+            self.said, self.total, self.n, self.desc = [], None, 0, None
+
+        def set_description_str(self, what):
+            self.desc = what
+            self.said.append((what, self.total, self.n))
+
+        def refresh(self):
+            pass
+
+        def update(self, n):
+            self.n += n
+
+        def close(self):
+            pass
+
+    bar = Bar()
+    db = Database(str(tmp_path / "q.db"))
+    ingest_paths(db, [str(folder)], progress=lambda: bar, workers=1)
+    db.close()
+    assert bar.said == [("loading models", None, 0), ("ingesting", 2, 0), ("grouping statements", 2, 2)]
+    assert bar.total == 2 and bar.n == 2
