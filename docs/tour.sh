@@ -16,7 +16,8 @@ cmd() { local name=$1; shift; echo "**$name**"; echo; show "$@"; }
 cmd "Ingest articles (files, folders, .html, .jsonl, .json, - for stdin)" $Q ingest --silent seeds/
 echo "Ingesting the same texts again stores nothing new:"; echo
 show bash -c "$Q ingest seeds/ 2>&1 | tr '\\r' '\\n' | tail -1"
-cmd "Who said it: full-text search over quote text" $Q who-said "Geneva"
+cmd "Who said it: full-text search over quote text and the speaker as written (every word, any order and case; no operators)" $Q who-said "Geneva"
+cmd "Filters every read command shares: --speaker, --outlet, --since, --until (YYYY-MM-DD), --type, --limit" $Q who-said soldiers --speaker Zelensky --type direct --limit 3
 cmd "Machine-readable output (--json, --nl, --csv, --tsv)" $Q who-said --json --limit 1 "Kursk"
 cmd "Export every occurrence" $Q export --csv
 cmd "Canonical speakers" $Q speakers

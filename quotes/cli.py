@@ -62,6 +62,54 @@ def output_options(default: str = "table", *, views: tuple = ("table",), format_
     return decorator
 
 
+def _iso_date(ctx, param, value):
+    """An ISO date (YYYY-MM-DD, or a longer ISO timestamp whose date is kept), else a usage error."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def filter_options(*, speaker: bool = True, limit: bool = True):
+    """The filters every read command shares, collected into one ``filters`` argument
+    (``search.Filters``): --speaker, --outlet, --since, --until, --type and --limit."""
+    options = []
+    if speaker:
+        options.append(click.option("--speaker", "f_speaker", metavar="NAME",
+                                    help="Only statements of a speaker whose name (or the name as written) contains this."))
+    options += [
+        click.option("--outlet", "f_outlet", metavar="NAME", help="Only articles of an outlet whose name contains this."),
+        click.option("--since", "f_since", metavar="DATE", callback=_iso_date,
+                     help="Only articles published on or after this date (YYYY-MM-DD)."),
+        click.option("--until", "f_until", metavar="DATE", callback=_iso_date,
+                     help="Only articles published on or before this date (YYYY-MM-DD)."),
+        click.option("--type", "f_type", type=click.Choice(["direct", "indirect", "mixed"]),
+                     help="Only direct quotations, reported speech, or mixed (partial) quotations."),
+    ]
+    if limit:
+        options.append(click.option("--limit", "f_limit", type=click.IntRange(1, SQL_INT_MAX), help="At most this many records."))
+
+    def decorator(f):
+        @wraps(f)
+        def wrapper(*args, **kwargs):
+            from .search import Filters
+
+            kwargs["filters"] = Filters(speaker=kwargs.pop("f_speaker", None), outlet=kwargs.pop("f_outlet"),
+                                        since=kwargs.pop("f_since"), until=kwargs.pop("f_until"),
+                                        type=kwargs.pop("f_type"), limit=kwargs.pop("f_limit", None))
+            return f(*args, **kwargs)
+
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper
+
+    return decorator
+
+
 def silent_option(what: str = "No summary on stderr."):
     return click.option("--silent", is_flag=True, help=what)
 
@@ -228,19 +276,24 @@ QUOTE_WIDTHS = {"text": 70, "article": 24, "outlet": 16, "speaker": 28}
 
 @cli.command("who-said")
 @click.argument("text")
-@click.option("--limit", type=click.IntRange(1, SQL_INT_MAX), help="At most this many hits.")
+@filter_options()
 @output_options()
 @with_db
-def who_said(db, text, limit, fmt):
+def who_said(db, text, filters, fmt):
     """Full-text search over quote text: every hit with its speaker, outlet, article, cue and type.
 
-    Example: quotes who-said "Geneva"
+    Every word of TEXT must be in the quote or in its speaker's name as the article wrote it (so
+    `who-said Zelensky` also finds what he is quoted saying), in any order, any case, accents
+    ignored; a word matches whole words only. Quotation marks, OR, NOT, * and other punctuation are
+    read as plain words, never as search syntax: "north korean" finds both words anywhere.
+
+    Example: quotes who-said "Geneva" --speaker Zelensky --type direct
     """
     from .search import COLUMNS
     from .search import who_said as search
 
     with db.engine.connect() as conn:
-        rows = search(conn, text, limit=limit)
+        rows = search(conn, text, filters=filters)
     if not rows and fmt == "table":
         echo(f"no quote matches {text!r}", err=True)
         return
@@ -252,17 +305,18 @@ EXPORT_COLUMNS = ["article", "outlet", "url", "published", "type", "text", "spea
 
 
 @cli.command()
+@filter_options()
 @output_options(default="nl", views=())
 @with_db
-def export(db, fmt):
+def export(db, filters, fmt):
     """Every stored occurrence, one record each (article, outlet, type, text, speaker, cue, offsets, variant).
 
-    Example: quotes export --csv > quotes.csv
+    Example: quotes export --csv --outlet Reuters --since 2025-01-01 > quotes.csv
     """
     from .search import export_rows
 
     with db.engine.connect() as conn:
-        rows = ({**r, "cue": r["cue_lemma"], "variant": r["variant_id"]} for r in export_rows(conn))
+        rows = ({**r, "cue": r["cue_lemma"], "variant": r["variant_id"]} for r in export_rows(conn, filters))
         render(({c: r.get(c) for c in EXPORT_COLUMNS} for r in rows), fmt, columns=EXPORT_COLUMNS)
 
 
@@ -346,7 +400,7 @@ def models_download(target, silent):
 
 # -- speakers ---------------------------------------------------------------------------------------
 SPEAKER_TABLE = ["id", "name", "kind", "quotes", "aliases"]
-SPEAKER_QUOTE_COLUMNS = ["speaker_id", "speaker", "type", "cue_text", "article", "text"]
+SPEAKER_QUOTE_COLUMNS = ["speaker_id", "speaker", "quote_id", "type", "cue_text", "outlet", "published", "article", "text"]
 
 @cli.group(invoke_without_command=True)
 @click.option("--kind", type=click.Choice(SPEAKER_KINDS))
@@ -407,9 +461,10 @@ def _correct(ctx, fn, *args):
 
 @speakers.command("show")
 @click.argument("name")
+@filter_options(speaker=False)
 @output_options(default="text", views=("text",))
 @click.pass_context
-def speakers_show(ctx, name, fmt):
+def speakers_show(ctx, name, filters, fmt):
     """One speaker: aliases with counts, the articles each came from, and what they said (with
     --json, --nl, --csv or --tsv: what they said, one record per quote).
 
@@ -426,7 +481,7 @@ def speakers_show(ctx, name, fmt):
             except CorrectionError as e:
                 raise click.ClickException(str(e)) from e
             if fmt != "text":
-                quotes = speaker_quotes(s.connection(), sp.id)
+                quotes = speaker_quotes(s.connection(), sp.id, filters)
                 render(({"speaker_id": sp.id, "speaker": sp.name, **q._asdict()} for q in quotes), fmt,
                        columns=SPEAKER_QUOTE_COLUMNS)
                 return
@@ -434,7 +489,7 @@ def speakers_show(ctx, name, fmt):
             by_alias = alias_articles(s.connection(), sp.id)
             for al in sorted(sp.aliases, key=lambda a: -a.count):
                 echo(f"  alias: {al.alias} ({al.count})  {by_alias.get(al.alias) or ''}")
-            for q in speaker_quotes(s.connection(), sp.id):
+            for q in speaker_quotes(s.connection(), sp.id, filters):
                 echo(f"  - [{q.type}] {q.article} ({q.cue_text or '-'}): {shorten(q.text, 100)}")
     finally:
         db.close()
@@ -497,16 +552,17 @@ VARIANT_COLUMNS = ["variant_id", "n_outlets", "n_articles", "n_reports", "wordin
                    "canonical_text", "speakers", "types"]
 
 @cli.group(invoke_without_command=True)
-@click.option("--speaker", help="Only groups with a speaker whose name contains this.")
 @click.option("--min-outlets", type=click.IntRange(1, SQL_INT_MAX), default=1, show_default=True, help="Only groups carried by at least N outlets.")
 @click.option("--conflicts", is_flag=True, help="Only groups attributed to different speakers.")
+@filter_options()
 @output_options()
 @click.pass_context
-def variants(ctx, speaker, min_outlets, conflicts, fmt):
+def variants(ctx, min_outlets, conflicts, filters, fmt):
     """Statements reported by several articles, with their wording, framing and attribution flags;
-    correct the groups with subcommands (merge, split, detach).
+    correct the groups with subcommands (merge, split, detach, regroup). The filters keep the groups
+    with at least one member they keep.
 
-    Example: quotes variants --min-outlets 2 --conflicts
+    Example: quotes variants --min-outlets 2 --speaker Zelensky --since 2025-01-01
     """
     if ctx.invoked_subcommand:
         return
@@ -515,7 +571,7 @@ def variants(ctx, speaker, min_outlets, conflicts, fmt):
     db = open_db(ctx, write=False)
     try:
         with db.engine.connect() as conn:
-            rows = variant_groups(conn, speaker=speaker, min_outlets=min_outlets, conflicts=conflicts)
+            rows = variant_groups(conn, min_outlets=min_outlets, conflicts=conflicts, filters=filters)
     finally:
         db.close()
     if fmt == "table":
@@ -619,16 +675,19 @@ def variants_regroup(ctx, silent):
 @cli.command()
 @click.argument("variant_id", type=click.IntRange(1, SQL_INT_MAX))
 @click.option("--color/--no-color", default=None, help="Highlight the diff (default: when writing to a terminal).")
+@filter_options()
 @output_options(default="text", views=("text",), format_aliases={"json": "group"})
 @with_db
-def compare(db, variant_id, color, fmt):
+def compare(db, variant_id, color, filters, fmt):
     """One statement side by side across outlets, each version diffed word by word against the canonical form,
     then the related statements of other speakers (confirming, repeating or answering it).
     With --json, --nl, --csv or --tsv: one record per occurrence, `relation` saying which is the
     canonical one, the members and the related statements; `--format json` keeps its older shape,
     one object with the occurrences inside (and `related`).
 
-    Example: quotes compare 1
+    The filters keep some of the versions; the canonical form is the group's whichever they keep.
+
+    Example: quotes compare 1 --outlet Reuters
     """
     from .grouping.pairs import word_diff
     from .search import canonical_member, related_statements, report_sources, variant_members
@@ -639,6 +698,8 @@ def compare(db, variant_id, color, fmt):
         if not members:
             raise click.ClickException(f"no variant group {variant_id}; see `quotes variants`")
         canonical = canonical_member(conn, variant_id, members)
+        if filters or filters.limit:
+            members = variant_members(conn, variant_id, filters)
         counts, copies = report_sources(conn, variant_id)
     for m in members:
         m["diff"] = word_diff(canonical["text"], m["text"])

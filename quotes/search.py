@@ -7,6 +7,7 @@ so search syntax characters can never raise an FTS syntax error) and PostgreSQL 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import text as sql
 
@@ -17,19 +18,69 @@ QUALIFIED_COLUMNS = ", ".join(f"quote_view.{c}" for c in COLUMNS)
 RANK_WINDOW = 10_000  # with a limit, the most recent matches ranked (all of them for rarer words)
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What every read command can narrow its records to (``--speaker``, ``--outlet``, ``--since``,
+    ``--until``, ``--type``, ``--limit``), as SQL over ``quote_view``'s columns. ``speaker`` and
+    ``outlet`` match a part of the name, in any case (the speaker's canonical name or the name as the
+    article wrote it); ``since`` and ``until`` are ISO dates compared with the publication date's
+    first ten characters (an article with no date is left out by either)."""
+
+    speaker: str | None = None
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+    type: str | None = None
+    limit: int | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.speaker, self.outlet, self.since, self.until, self.type))
+
+    def where(self, table: str = "quote_view") -> tuple[str, dict]:
+        """`` AND ...`` conditions on ``table`` (a view with quote_view's columns) and their parameters."""
+        out, params = [], {}
+        if self.speaker:
+            out.append(f"(lower({table}.speaker) LIKE :f_speaker OR lower({table}.speaker_mention) LIKE :f_speaker)")
+            params["f_speaker"] = f"%{self.speaker.lower()}%"
+        if self.outlet:
+            out.append(f"lower({table}.outlet) LIKE :f_outlet")
+            params["f_outlet"] = f"%{self.outlet.lower()}%"
+        if self.since:
+            out.append(f"substr({table}.published, 1, 10) >= :f_since")
+            params["f_since"] = self.since
+        if self.until:
+            out.append(f"substr({table}.published, 1, 10) <= :f_until")
+            params["f_until"] = self.until
+        if self.type:
+            out.append(f"{table}.type = :f_type")
+            params["f_type"] = self.type
+        return "".join(f" AND {c}" for c in out), params
+
+
 def fts_query(user_text: str) -> str | None:
     """An FTS5 MATCH expression: each word of the input as a quoted term, all required."""
     terms = re.findall(r"\w+", user_text, re.UNICODE)
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms) or None
 
 
-def who_said(conn, query: str, *, limit: int | None = None) -> list[dict]:
-    """Every occurrence whose text matches ``query``, best matches first (BM25). With ``limit``,
-    a query matching more than ``RANK_WINDOW`` quotes ranks the most recently stored of them."""
+def who_said(conn, query: str, *, limit: int | None = None, filters: Filters = Filters()) -> list[dict]:
+    """Every occurrence whose text matches ``query``, best matches first (BM25), narrowed by
+    ``filters``. With ``limit`` and no filter, a query matching more than ``RANK_WINDOW`` quotes ranks
+    the most recently stored of them."""
+    limit = limit or filters.limit
     if conn.dialect.name == "sqlite":
         match = fts_query(query)
         if match is None:
             return []
+        if filters:  # the filters apply before the limit: every match is joined to the view
+            cond, params = filters.where()
+            stmt = f"""SELECT {QUALIFIED_COLUMNS} FROM quotes_fts JOIN quote_view ON quote_view.quote_id = quotes_fts.rowid
+                       WHERE quotes_fts MATCH :q{cond} ORDER BY quotes_fts.rank, quote_view.quote_id"""
+            params["q"] = match
+            if limit:
+                stmt += " LIMIT :limit"
+                params["limit"] = limit
+            return [dict(r._mapping) for r in conn.execute(sql(stmt), params)]
         # rank inside FTS5 first, then join only the hits kept: joining every match to the view
         # before sorting made a common word cost a read of each of its quotes. With a limit, only
         # the RANK_WINDOW most recently stored matches are ranked (FTS5 walks a term's postings
@@ -48,23 +99,29 @@ def who_said(conn, query: str, *, limit: int | None = None) -> list[dict]:
             params["limit"] = limit
         return [dict(r._mapping) for r in conn.execute(sql(stmt), params)]
     else:
+        cond, params = filters.where()
         stmt = f"""SELECT {QUOTE_COLUMNS} FROM quote_view
-                   WHERE to_tsvector('english', text) @@ plainto_tsquery('english', :q) ORDER BY quote_id"""
-        params = {"q": query}
+                   WHERE to_tsvector('english', text) @@ plainto_tsquery('english', :q){cond} ORDER BY quote_id"""
+        params["q"] = query
     if limit:
         stmt += " LIMIT :limit"
         params["limit"] = limit
     return [dict(r._mapping) for r in conn.execute(sql(stmt), params)]
 
 
-def export_rows(conn):
-    """One record per occurrence, in article and text order."""
-    stmt = f"SELECT {QUOTE_COLUMNS}, sentence FROM quote_view ORDER BY article_id, start, quote_id"
-    for r in conn.execute(sql(stmt)):
+def export_rows(conn, filters: Filters = Filters()):
+    """One record per occurrence, in article and text order, narrowed by ``filters``."""
+    cond, params = filters.where()
+    stmt = f"SELECT {QUOTE_COLUMNS}, sentence FROM quote_view WHERE 1 = 1{cond} ORDER BY article_id, start, quote_id"
+    if filters.limit:
+        stmt += f" LIMIT {int(filters.limit)}"
+    for r in conn.execute(sql(stmt), params):
         yield dict(r._mapping)
 
 
-def variant_groups(conn, *, speaker: str | None = None, min_outlets: int = 1, conflicts: bool = False) -> list[dict]:
+def variant_groups(conn, *, speaker: str | None = None, min_outlets: int = 1, conflicts: bool = False,
+                   filters: Filters = Filters()) -> list[dict]:
+    """Statement groups, most outlets first; with ``filters``, those with a member they keep."""
     stmt = """SELECT g.id AS variant_id, g.n_outlets, g.n_articles, g.n_reports, g.wording_differs, g.framing_differs,
                      g.speakers_differ, g.canonical_text,
                      (SELECT group_concat(DISTINCT s.name) FROM quotes q JOIN speakers s ON s.id = q.speaker_id
@@ -78,16 +135,25 @@ def variant_groups(conn, *, speaker: str | None = None, min_outlets: int = 1, co
         stmt += """ AND EXISTS (SELECT 1 FROM quotes q JOIN speakers s ON s.id = q.speaker_id
                                 WHERE q.variant_id = g.id AND lower(s.name) LIKE :sp)"""
         params["sp"] = f"%{speaker.lower()}%"
+    if filters:
+        cond, fparams = filters.where()
+        stmt += f" AND EXISTS (SELECT 1 FROM quote_view WHERE quote_view.variant_id = g.id{cond})"
+        params.update(fparams)
     stmt += " ORDER BY g.n_outlets DESC, g.n_articles DESC, g.id"
+    if filters.limit:
+        stmt += f" LIMIT {int(filters.limit)}"
     if conn.dialect.name != "sqlite":
         stmt = stmt.replace("group_concat(DISTINCT s.name)", "string_agg(DISTINCT s.name, ',')").replace(
             "group_concat(DISTINCT q.type)", "string_agg(DISTINCT q.type, ',')")
     return [dict(r._mapping) for r in conn.execute(sql(stmt), params)]
 
 
-def variant_members(conn, variant_id: int) -> list[dict]:
-    stmt = f"SELECT {QUOTE_COLUMNS} FROM quote_view WHERE variant_id = :v ORDER BY article_id, start"
-    return [dict(r._mapping) for r in conn.execute(sql(stmt), {"v": variant_id})]
+def variant_members(conn, variant_id: int, filters: Filters = Filters()) -> list[dict]:
+    cond, params = filters.where()
+    stmt = f"SELECT {QUOTE_COLUMNS} FROM quote_view WHERE variant_id = :v{cond} ORDER BY article_id, start"
+    if filters.limit:
+        stmt += f" LIMIT {int(filters.limit)}"
+    return [dict(r._mapping) for r in conn.execute(sql(stmt), {"v": variant_id, **params})]
 
 
 def report_sources(conn, variant_id: int) -> tuple[dict, dict[int, str]]:
@@ -156,7 +222,11 @@ def alias_articles(conn, speaker_id: int) -> dict[str, str]:
     return {r.alias: r.articles for r in rows}
 
 
-def speaker_quotes(conn, speaker_id: int) -> list:
-    """What a speaker said, in article and text order."""
-    return conn.execute(sql("SELECT type, cue_text, article, text FROM quote_view WHERE speaker_id = :i "
-                            "ORDER BY article_id, start"), {"i": speaker_id}).all()
+def speaker_quotes(conn, speaker_id: int, filters: Filters = Filters()) -> list:
+    """What a speaker said, in article and text order, narrowed by ``filters``."""
+    cond, params = filters.where()
+    stmt = ("SELECT quote_id, type, cue_text, article, outlet, published, text FROM quote_view WHERE speaker_id = :i"
+            f"{cond} ORDER BY article_id, start")
+    if filters.limit:
+        stmt += f" LIMIT {int(filters.limit)}"
+    return conn.execute(sql(stmt), {"i": speaker_id, **params}).all()

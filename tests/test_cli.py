@@ -374,3 +374,67 @@ def test_a_database_path_is_the_file_it_names(tmp_path, name, runner):
     assert r.exit_code == 0 and r.stdout.strip() == "[]", r.output
     made = {p.name for p in tmp_path.iterdir() if not p.name.endswith((".lock", "-wal", "-shm"))}
     assert made == {name}
+
+
+# -- issue 32, item 2: the filters every read command shares -----------------------------------------
+READ_COMMANDS = [("who-said", "Kursk"), ("export",), ("speakers", "show", "Zelensky"), ("variants",), ("compare", "1")]
+
+
+@pytest.mark.parametrize("path", READ_COMMANDS, ids=lambda p: " ".join(p[:2]))
+def test_every_read_command_has_the_shared_filters(path):
+    cmd = cli
+    for name in path:
+        if not isinstance(cmd, click.Group):
+            break
+        cmd = cmd.commands[name]
+    wanted = {"--outlet", "--since", "--until", "--type", "--limit"} | ({"--speaker"} if path[0] != "speakers" else set())
+    assert wanted <= options_of(cmd)
+
+
+def test_filters_narrow_every_read_command(seeds_copy, runner):
+    """Outlets and dates set on two seed articles; each filter keeps exactly what it names."""
+    import sqlite3
+
+    con = sqlite3.connect(seeds_copy)
+    con.execute("UPDATE articles SET outlet = 'Kyiv Gazette', published = '2025-01-11T10:00:00+00:00' WHERE source LIKE '000%'")
+    con.execute("UPDATE articles SET outlet = 'Seoul Daily', published = '2025-01-13' WHERE source LIKE '001%'")
+    con.commit()
+
+    def records(*args):
+        r = runner.invoke(cli, ["--db", str(seeds_copy), *args, "--json"], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    everything = records("export")
+    gazette = records("export", "--outlet", "gazette")
+    assert gazette and {q["outlet"] for q in gazette} == {"Kyiv Gazette"} and len(gazette) < len(everything)
+    assert {q["outlet"] for q in records("export", "--since", "2025-01-12")} == {"Seoul Daily"}
+    assert {q["outlet"] for q in records("export", "--until", "2025-01-12")} == {"Kyiv Gazette"}
+    assert {q["outlet"] for q in records("export", "--since", "2025-01-11", "--until", "2025-01-13")} == {"Kyiv Gazette", "Seoul Daily"}
+    direct = records("export", "--type", "direct")
+    assert direct and {q["type"] for q in direct} == {"direct"}
+    assert len(records("export", "--limit", "3")) == 3
+    hits = records("who-said", "soldiers", "--speaker", "zelensk", "--type", "indirect")
+    assert hits and {(h["speaker"], h["type"]) for h in hits} == {("Volodymyr Zelenskyy", "indirect")}
+    assert len(records("who-said", "soldiers", "--limit", "2", "--outlet", "seoul")) == 2
+    said = records("speakers", "show", "Zelensky", "--outlet", "seoul daily")
+    assert said and {q["outlet"] for q in said} == {"Seoul Daily"} and all(q["quote_id"] for q in said)
+    groups = records("variants", "--outlet", "Kyiv Gazette")
+    assert groups and len(groups) < len(records("variants"))
+    (gid,) = {g["variant_id"] for g in groups[:1]}
+    members = records("compare", str(gid), "--outlet", "gazette")
+    assert members and {m["outlet"] for m in members if m.get("relation") != "related"} <= {"Kyiv Gazette"}
+    r = runner.invoke(cli, ["--db", str(seeds_copy), "export", "--since", "11/01/2025"])
+    assert r.exit_code == 2 and "is not a date (YYYY-MM-DD)" in r.output
+
+
+def test_who_said_syntax_is_words_of_the_quote_or_its_speaker(seeds_db, runner):
+    """The search syntax the help documents: every word, any order and case, in the quote or in the
+    speaker's name as written; operators are words."""
+    def hits(*words):
+        r = runner.invoke(cli, ["--db", str(seeds_db), "who-said", *words, "--json"], catch_exceptions=False)
+        return {h["quote_id"] for h in json.loads(r.stdout)}
+
+    assert hits("Geneva") == hits("GENEVA") == hits("geneva conventions") == hits("conventions Geneva")
+    assert hits("Zelensky") and hits("Zelensky") - hits("soldiers")  # the speaker as written, not only the text
+    assert hits('"north korean"') == hits("north korean") and hits("north OR nonexistentword") == set()
