@@ -19,6 +19,8 @@ show bash -c "$Q ingest seeds/ 2>&1 | tr '\\r' '\\n' | tail -1"
 cmd "Who said it: full-text search over quote text and the speaker as written (every word, any order and case; no operators)" $Q who-said "Geneva"
 cmd "Filters every read command shares: --speaker, --outlet, --since, --until (YYYY-MM-DD), --type, --limit" $Q who-said soldiers --speaker Zelensky --type direct --limit 3
 cmd "Machine-readable output (--json, --nl, --csv, --tsv)" $Q who-said --json --limit 1 "Kursk"
+cmd "The stored articles, with how many statements and speakers each holds" $Q articles
+LINES_MAX=14 cmd "One article with its statements marked and credited" $Q articles show 3 --no-color
 cmd "Export every occurrence" $Q export --csv
 cmd "Canonical speakers" $Q speakers
 cmd "One speaker, with aliases and where each was seen" $Q speakers show Zelensky

@@ -320,6 +320,89 @@ def export(db, filters, fmt):
         render(({c: r.get(c) for c in EXPORT_COLUMNS} for r in rows), fmt, columns=EXPORT_COLUMNS)
 
 
+# -- articles ------------------------------------------------------------------------------------
+ARTICLE_TABLE = ["article_id", "published", "outlet", "source", "n_quotes", "n_speakers", "title"]
+TYPE_COLOURS = {"direct": "green", "indirect": "cyan", "mixed": "yellow"}
+
+
+@cli.group(invoke_without_command=True)
+@filter_options()
+@output_options()
+@click.pass_context
+def articles(ctx, filters, fmt):
+    """The stored articles, newest first, with how many statements and speakers each holds; `show ID`
+    prints one with its statements marked. --speaker and --type keep the articles holding such a
+    statement; --outlet, --since and --until read the article's own outlet and date.
+
+    Example: quotes articles --outlet Reuters --since 2025-01-01
+    """
+    if ctx.invoked_subcommand:
+        return
+    from .search import ARTICLE_COLUMNS, stored_articles
+
+    db = open_db(ctx, write=False)
+    try:
+        with db.engine.connect() as conn:
+            rows = stored_articles(conn, filters)
+    finally:
+        db.close()
+    if not rows and fmt == "table":
+        echo("no stored article matches", err=True)
+        return
+    render(rows, fmt, columns=ARTICLE_TABLE if fmt == "table" else ARTICLE_COLUMNS,
+           widths={"source": 28, "title": 50, "outlet": 18})
+
+
+@articles.command("show")
+@click.argument("article_id", type=click.IntRange(1, SQL_INT_MAX))
+@click.option("--color/--no-color", default=None, help="Colour the statements by type (default: when writing to a terminal).")
+@output_options(default="text", views=("text",))
+@click.pass_context
+def articles_show(ctx, article_id, color, fmt):
+    """One stored article's text with every statement marked [n ...] and, below, who each is
+    credited to (type, cue, speaker as written, group). With --json, --nl, --csv or --tsv: its
+    statements, one record each.
+
+    Example: quotes articles show 1
+    """
+    from .search import COLUMNS, article_with_statements, marked_text
+
+    db = open_db(ctx, write=False)
+    try:
+        with db.engine.connect() as conn:
+            found = article_with_statements(conn, article_id)
+    finally:
+        db.close()
+    if found is None:
+        raise click.ClickException(f"no article {article_id}; see `quotes articles`")
+    article, statements = found
+    if fmt != "text":
+        render(statements, fmt, columns=[c.strip('"') for c in COLUMNS])
+        return
+    colour = sys.stdout.isatty() if color is None else color
+
+    def opening(n, st):
+        return click.style(f"[{n} ", fg=TYPE_COLOURS.get(st["type"]), bold=True) if colour else f"[{n} "
+
+    def closing(n, st):
+        return click.style("]", fg=TYPE_COLOURS.get(st["type"]), bold=True) if colour else "]"
+
+    meta = ", ".join(str(v) for v in (article["outlet"], article["published"], article["url"]) if v)
+    echo(printable(f"article {article_id}: {article['source']}" + (f" ({meta})" if meta else "")))
+    if article["wire"] or article["copy_of"]:
+        echo(printable("carries " + (f"{article['wire']} copy" if article["wire"] else "")
+                       + (f"; a copy of article {article['copy_of']}" if article["copy_of"] else "")))
+    echo("")
+    echo(marked_text(article["text"], statements, opening, closing, plain=printable))
+    echo("")
+    for n, st in enumerate(statements, 1):
+        who = st["speaker"] or "(no speaker resolved)"
+        written = f" as \"{st['speaker_mention']}\"" if st["speaker_mention"] and st["speaker_mention"] != st["speaker"] else ""
+        group = f", group {st['variant_id']}" if st["variant_id"] else ""
+        cue = f", {st['cue_text']}" if st["cue_text"] else ""
+        echo(printable(f"[{n}] {st['type']}{cue}: {who}{written} (quote {st['quote_id']}{group})"))
+
+
 # -- parse / models -------------------------------------------------------------------------------
 @cli.command()
 @click.argument("file")

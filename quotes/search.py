@@ -230,3 +230,59 @@ def speaker_quotes(conn, speaker_id: int, filters: Filters = Filters()) -> list:
     if filters.limit:
         stmt += f" LIMIT {int(filters.limit)}"
     return conn.execute(sql(stmt), {"i": speaker_id, **params}).all()
+
+
+ARTICLE_COLUMNS = ["article_id", "source", "title", "outlet", "url", "published", "wire", "copy_of", "n_quotes",
+                   "n_speakers", "ingested_at"]
+
+
+def stored_articles(conn, filters: Filters = Filters()) -> list[dict]:
+    """The stored articles, newest publication first (undated last), with how many statements and
+    speakers each holds; with ``filters``, those holding a statement they keep (``--outlet``,
+    ``--since`` and ``--until`` read the article's own outlet and date)."""
+    stmt = """SELECT a.id AS article_id, a.source, a.title, a.outlet, a.url, a.published, a.wire, a.copy_of,
+                     (SELECT count(*) FROM quotes q WHERE q.article_id = a.id) AS n_quotes,
+                     (SELECT count(DISTINCT q.speaker_id) FROM quotes q WHERE q.article_id = a.id) AS n_speakers,
+                     a.ingested_at
+              FROM articles a"""
+    if filters.speaker or filters.type:
+        cond, params = filters.where()
+        stmt += f" WHERE EXISTS (SELECT 1 FROM quote_view WHERE quote_view.article_id = a.id{cond})"
+    else:  # outlet and dates alone read the article's own: an article with no statement is listed too
+        cond, params = filters.where("a")
+        stmt += f" WHERE 1 = 1{cond}"
+    stmt += " ORDER BY a.published IS NULL, a.published DESC, a.id"
+    if filters.limit:
+        stmt += f" LIMIT {int(filters.limit)}"
+    return [dict(r._mapping) for r in conn.execute(sql(stmt), params)]
+
+
+def article_with_statements(conn, article_id: int) -> tuple[dict, list[dict]] | None:
+    """One stored article (its row) and its statements in text order (quote_view's columns), or None."""
+    row = conn.execute(sql("SELECT id AS article_id, source, title, outlet, url, published, wire, copy_of, text "
+                           "FROM articles WHERE id = :i"), {"i": article_id}).mappings().first()
+    if row is None:
+        return None
+    stmt = f"SELECT {QUOTE_COLUMNS} FROM quote_view WHERE article_id = :i ORDER BY start, \"end\", quote_id"
+    return dict(row), [dict(r._mapping) for r in conn.execute(sql(stmt), {"i": article_id})]
+
+
+def marked_text(text: str, statements: list[dict], opening=None, closing=None, plain=str) -> str:
+    """The article's text with each statement's span marked ``[n ... ]`` (n its number in
+    ``statements``): a statement inside another is marked inside it ("[3 ... [4 ...]]"), as the
+    reported clause a longer quotation holds. ``opening(n, statement)`` and ``closing(n, statement)``
+    render the marks (colour, say), ``plain`` the text (escaping, say)."""
+    opening = opening or (lambda n, st: f"[{n} ")
+    closing = closing or (lambda n, st: "]")
+    events = []  # (position, order, n): closes before opens at one position; the inner closes first
+    for n, st in enumerate(statements, 1):
+        if st["end"] > st["start"]:
+            events.append((st["start"], 1, -st["end"], n))
+            events.append((st["end"], 0, -st["start"], n))
+    out, pos = [], 0
+    for at, kind, _, n in sorted(events):
+        out.append(plain(text[pos:at]))
+        out.append(opening(n, statements[n - 1]) if kind else closing(n, statements[n - 1]))
+        pos = at
+    out.append(plain(text[pos:]))
+    return "".join(out)

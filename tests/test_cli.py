@@ -224,6 +224,8 @@ RECORD_PRINTERS = {  # command: the arguments that make it print records on the 
     ("speakers", "show"): ["Zelensky"],
     ("variants",): [],
     ("compare",): ["1"],
+    ("articles",): [],
+    ("articles", "show"): ["1"],
     ("models", "info"): [],
     ("db", "status"): [],
     ("db", "history"): [],
@@ -377,7 +379,8 @@ def test_a_database_path_is_the_file_it_names(tmp_path, name, runner):
 
 
 # -- issue 32, item 2: the filters every read command shares -----------------------------------------
-READ_COMMANDS = [("who-said", "Kursk"), ("export",), ("speakers", "show", "Zelensky"), ("variants",), ("compare", "1")]
+READ_COMMANDS = [("who-said", "Kursk"), ("export",), ("speakers", "show", "Zelensky"), ("variants",), ("compare", "1"),
+                 ("articles",)]
 
 
 @pytest.mark.parametrize("path", READ_COMMANDS, ids=lambda p: " ".join(p[:2]))
@@ -438,3 +441,44 @@ def test_who_said_syntax_is_words_of_the_quote_or_its_speaker(seeds_db, runner):
     assert hits("Geneva") == hits("GENEVA") == hits("geneva conventions") == hits("conventions Geneva")
     assert hits("Zelensky") and hits("Zelensky") - hits("soldiers")  # the speaker as written, not only the text
     assert hits('"north korean"') == hits("north korean") and hits("north OR nonexistentword") == set()
+
+
+# -- issue 32, item 3: the stored articles, and one with its statements marked -----------------------
+def test_articles_lists_what_is_stored_with_its_counts(seeds_db, runner):
+    import sqlite3
+
+    r = runner.invoke(cli, ["--db", str(seeds_db), "articles", "--json"], catch_exceptions=False)
+    rows = json.loads(r.stdout)
+    con = sqlite3.connect(seeds_db)
+    counts = dict(con.execute("select article_id, count(*) from quotes group by article_id"))
+    assert len(rows) == 5 and {a["article_id"]: a["n_quotes"] for a in rows} == counts
+    assert all(a["source"].endswith(".txt") and a["n_speakers"] >= 1 for a in rows)
+    with_zelensky = json.loads(runner.invoke(cli, ["--db", str(seeds_db), "articles", "--speaker", "zelensk", "--json"]).stdout)
+    quoted = {a for (a,) in con.execute("select distinct q.article_id from quotes q join speakers s on s.id = q.speaker_id "
+                                         "where s.name like '%Zelensk%'")}
+    assert {a["article_id"] for a in with_zelensky} == quoted and 0 < len(quoted) <= 5
+    table = runner.invoke(cli, ["--db", str(seeds_db), "articles"]).output
+    assert "n_quotes" in table and "004_6082e137c817fc36.txt" in table
+
+
+def test_articles_show_marks_every_statement_and_says_who(seeds_db, runner):
+    import re
+    import sqlite3
+
+    con = sqlite3.connect(seeds_db)
+    (article,) = con.execute("select id from articles where source like '002%'").fetchone()
+    statements = con.execute("select id, text from quotes where article_id = ? order by start, \"end\", id", (article,)).fetchall()
+    r = runner.invoke(cli, ["--db", str(seeds_db), "articles", "show", str(article), "--no-color"], catch_exceptions=False)
+    assert r.exit_code == 0
+    body, _, legend = r.output.rpartition("\n\n[1] ")
+    legend = ("[1] " + legend).strip().splitlines()
+    assert len(legend) == len(statements)
+    for n, (qid, text) in enumerate(statements, 1):
+        assert f"[{n} " in body and f"(quote {qid}" in legend[n - 1]
+        marked = re.sub(r"\[\d+ |\]", "", body.split(f"[{n} ", 1)[1])  # the text from its mark on, marks removed
+        assert marked.startswith(text[:40]), (n, text)
+    assert "Volodymyr Zelenskyy" in "\n".join(legend)
+    records = json.loads(runner.invoke(cli, ["--db", str(seeds_db), "articles", "show", str(article), "--json"]).stdout)
+    assert [q["quote_id"] for q in records] == [q for q, _ in statements]
+    missing = runner.invoke(cli, ["--db", str(seeds_db), "articles", "show", "999"])
+    assert missing.exit_code == 1 and missing.output.strip() == "Error: no article 999; see `quotes articles`"
