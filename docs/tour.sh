@@ -13,7 +13,7 @@ show() {
   echo
 }
 cmd() { local name=$1; shift; echo "**$name**"; echo; show "$@"; }
-cmd "Ingest articles (files, folders, .html, .jsonl, .json, - for stdin)" $Q ingest --silent seeds/
+cmd "Ingest articles (files, folders, .html, .jsonl, .json, .csv/.tsv exports, - for stdin)" $Q ingest --silent seeds/
 echo "Ingesting the same texts again stores nothing new:"; echo
 show bash -c "$Q ingest seeds/ 2>&1 | tr '\\r' '\\n' | tail -1"
 cmd "Who said it: full-text search over quote text and the speaker as written (every word, any order and case; no operators)" $Q who-said "Geneva"

@@ -74,6 +74,31 @@ def _iso_date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _any_date(value):
+    """A publication date given on the command line, as stored (``read.normalise_date``)."""
+    if value is None:
+        return None
+    from .read import normalise_date
+
+    try:
+        return normalise_date(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def _column_map(pairs) -> dict[str, str]:
+    from .read import CSV_COLUMNS
+
+    out = {}
+    for pair in pairs:
+        key, sep, name = pair.partition("=")
+        if not sep or key.strip() not in CSV_COLUMNS or not name.strip():
+            raise click.BadParameter(f"{pair!r}: give FIELD=NAME, FIELD one of {', '.join(CSV_COLUMNS)}",
+                                     param_hint="--column")
+        out[key.strip()] = name.strip()
+    return out
+
+
 def filter_options(*, speaker: bool = True, limit: bool = True):
     """The filters every read command shares, collected into one ``filters`` argument
     (``search.Filters``): --speaker, --outlet, --since, --until, --type and --limit."""
@@ -165,7 +190,11 @@ def cli(ctx, db, models):
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--outlet", help="Outlet name for every article read (overrides the page's own).")
 @click.option("--url", help="URL for every article read.")
-@click.option("--published", help="Publication date for every article read (ISO 8601).")
+@click.option("--published", callback=lambda ctx, param, v: _any_date(v),
+              help="Publication date for every article read (ISO 8601, RFC 2822 or a usual spelling; stored in UTC).")
+@click.option("--column", "columns", multiple=True, metavar="FIELD=NAME",
+              help="A CSV or TSV column to read a field from (text, html, title, outlet, url, published, id), "
+                   "where the file does not use a usual name (repeatable).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, envvar="QUOTES_WORKERS", show_envvar=True,
               help="Processes that parse in parallel, each with its own pipeline (about 1 GB each). "
                    "Default: the number of cores; 1 parses in this process.")
@@ -179,8 +208,8 @@ def cli(ctx, db, models):
                    "machine is part of) or `ray://HEAD:10001`.")
 @silent_option("No progress bar and no summary.")
 @click.pass_context
-def ingest(ctx, paths, outlet, url, published, workers, device, use_ray, ray_address, silent):
-    """Read articles (.txt, .html, .jsonl, .json; folders recursively; - for stdin), find and store their quotes.
+def ingest(ctx, paths, outlet, url, published, columns, workers, device, use_ray, ray_address, silent):
+    """Read articles (.txt, .html, .jsonl, .json, .csv, .tsv; folders recursively; - for stdin), find and store their quotes.
 
     Example: quotes ingest seeds/ more/article.html
     """
@@ -204,7 +233,7 @@ def ingest(ctx, paths, outlet, url, published, workers, device, use_ray, ray_add
     try:
         report = ingest_paths(db, list(paths), overrides=Overrides(outlet, url, published), models=ctx.obj["models"],
                               progress=progress, workers=workers or (None if ray_address else default_workers()),
-                              device=device, ray_address=ray_address)
+                              device=device, ray_address=ray_address, columns=_column_map(columns))
     except (ModelsMissing, RayError) as e:
         raise click.ClickException(str(e)) from e
     finally:

@@ -134,8 +134,8 @@ class _Item:
 
 
 def analyse_on_ray(db, paths: list[str], report, *, address: str = "local", models: str | None = None,
-                   workers: int | None = None, device: str | None = None, stdin=None, bar=None
-                   ) -> Iterator[tuple[RawArticle, Analysed | Failed]]:
+                   workers: int | None = None, device: str | None = None, stdin=None, bar=None,
+                   columns: dict[str, str] | None = None) -> Iterator[tuple[RawArticle, Analysed | Failed]]:
     """Every new article of ``paths`` with its analysis, in input order, parsed by ``workers`` actors
     on Ray (default: one per CPU of the cluster). Connects to Ray at ``address`` unless this process
     already is, and disconnects at the end if it connected."""
@@ -144,7 +144,7 @@ def analyse_on_ray(db, paths: list[str], report, *, address: str = "local", mode
     ray = require_ray()
     find_models(models_dir(models))  # a missing model folder is said here, not in an actor's traceback
     walk_failures: list[ReadFailure] = []
-    rows = [_input_row(p, stdin) for p in iter_paths(paths, walk_failures)]
+    rows = [{**_input_row(p, stdin), "columns": columns or {}} for p in iter_paths(paths, walk_failures)]
     report.failed.extend((f.source, f.reason) for f in walk_failures)
     if not rows:
         return
@@ -286,7 +286,7 @@ def _read_and_clean(row: dict, known) -> list[dict]:
 
     path = row["path"]
     t0 = time.perf_counter()
-    items = list(read_items(path, stdin=io.BytesIO(row["data"]) if path == "-" else None))
+    items = list(read_items(path, stdin=io.BytesIO(row["data"]) if path == "-" else None, columns=row.get("columns") or None))
     read_s = time.perf_counter() - t0
     keys = _known_keys(known)
     out = []

@@ -51,7 +51,8 @@ class IngestReport:
 
 def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None = None, models: str | None = None,
                  progress: Callable[[], object] | None = None, stdin=None, workers: int | None = 1,
-                 device: str | None = None, ray_address: str | None = None) -> IngestReport:
+                 device: str | None = None, ray_address: str | None = None,
+                 columns: dict[str, str] | None = None) -> IngestReport:
     """Ingest files, folders and ``-`` (stdin) into the database; returns counts, failures and timings.
 
     ``progress``, when given, is called with no arguments and returns an object with ``update(n)``
@@ -60,7 +61,8 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
     ``workers`` parse in parallel (None: one per core). With ``ray_address`` the articles are read,
     cleaned and parsed on Ray instead (``distributed.py``; ``local`` starts a Ray on this machine,
     ``auto`` or ``ray://HOST:PORT`` joins a cluster, a process already connected to Ray stays on it),
-    ``workers`` actors (None: one per CPU of the cluster); this process stores the results."""
+    ``workers`` actors (None: one per CPU of the cluster); this process stores the results.
+    ``columns`` names a CSV or TSV file's columns (``read.CSV_COLUMNS``: field -> column name)."""
     report = IngestReport()
     overrides = overrides or Overrides()
     speakers_before = _count_speakers(db)
@@ -79,7 +81,7 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
     analysed = _analysed_on_ray(ray_address) if ray_address else _analysed_here
     try:
         with closing(analysed(db, paths, report, models=models, workers=workers, device=device, stdin=stdin,
-                              bar=bar)) as pairs:
+                              bar=bar, columns=columns)) as pairs:
             waiting = 0  # stored, not grouped yet
             for raw, result in pairs:
                 version = version or _models_version(models)
@@ -130,10 +132,10 @@ def default_workers() -> int:
 
 
 def _analysed_here(db: Database, paths: list[str], report: IngestReport, *, models: str | None, workers: int | None,
-                   device: str | None, stdin, bar) -> Iterator[tuple[RawArticle, Analysed | Failed]]:
+                   device: str | None, stdin, bar, columns=None) -> Iterator[tuple[RawArticle, Analysed | Failed]]:
     """Every new article of ``paths`` with its analysis, in input order: read and cleaned here,
     parsed here or in worker processes."""
-    fresh = _skip_known(db, _read(paths, report, stdin), report, bar)
+    fresh = _skip_known(db, _read(paths, report, stdin, columns), report, bar)
     with Analyser(models, workers=workers or default_workers(), device=device) as analyser:
         for batch, results in _zip_batches(_batched(fresh, PARSE_BATCH_ARTICLES), analyser):
             for (raw, _), result in zip(batch, results):
@@ -199,13 +201,13 @@ def _group(db: Database, report: IngestReport) -> int:
     return n
 
 
-def _read(paths: list[str], report: IngestReport, stdin=None) -> Iterator[tuple[RawArticle, str]]:
+def _read(paths: list[str], report: IngestReport, stdin=None, columns=None) -> Iterator[tuple[RawArticle, str]]:
     """Every readable article with its cleaned text, one input at a time; unreadable inputs (and
     unlistable folders, special files, bad JSONL lines) are recorded in the report with their reason."""
     walk_failures: list[ReadFailure] = []
     for path in iter_paths(paths, walk_failures):
         _note_failures(walk_failures, report)
-        items = read_items(path, stdin=stdin)  # lazy: a JSONL file of any size is read a block at a time
+        items = read_items(path, stdin=stdin, columns=columns)  # lazy: a JSONL file of any size is read a block at a time
         while True:
             t0 = time.perf_counter()
             item = next(items, None)

@@ -19,9 +19,17 @@ SELF_REFERENCES = [
 
 
 def outlet_from_url(url: str | None) -> str | None:
+    """The registered domain of ``url`` ("edition.cnn.com" and "www.cnn.com" are both "cnn.com";
+    "news.bbc.co.uk" is "bbc.co.uk"), by the public suffix list the ``tld`` package ships (no
+    network), else its host name."""
     if not url:
         return None
-    host = urlparse(url).netloc.lower().removeprefix("www.")
+    from tld import get_fld
+
+    domain = get_fld(url, fail_silently=True, fix_protocol=True)
+    if domain:
+        return domain.lower()
+    host = urlparse(url if "//" in url else "//" + url).netloc.lower().removeprefix("www.")
     return host or None
 
 

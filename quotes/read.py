@@ -37,7 +37,8 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}  # one article object, or an array of them (the keys of a JSONL line)
-KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES
+CSV_SUFFIXES = {".csv", ".tsv"}  # one article per row, columns by name (``CSV_COLUMNS``)
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | CSV_SUFFIXES
 
 
 class ReadError(Exception):
@@ -163,11 +164,13 @@ def _file_kind(mode: int) -> str:
     return "a special file"
 
 
-def read_items(path: str, *, stdin=None) -> Iterator:
+def read_items(path: str, *, stdin=None, columns: dict[str, str] | None = None) -> Iterator:
     """The articles of one path (or ``-``), and a ``ReadFailure`` for whatever could not be read.
     Never raises for bad input. A JSONL file is read a block of lines at a time (``_jsonl_blocks``):
     it may be any size, each line at most ``MAX_BYTES``; every other input is read whole, at most
-    ``MAX_BYTES``. File names that are not UTF-8 are shown with their bytes escaped (``shown``)."""
+    ``MAX_BYTES``. File names that are not UTF-8 are shown with their bytes escaped (``shown``).
+    ``columns`` maps fields (text, html, title, outlet, url, published, id) to a CSV file's column
+    names, over ``CSV_COLUMNS``."""
     shown_path = shown(path)
     try:
         suffix = Path(path).suffix.lower()
@@ -181,6 +184,8 @@ def read_items(path: str, *, stdin=None) -> Iterator:
         name = shown(Path(path).name)
         if suffix in JSON_SUFFIXES:
             yield from _from_json(data, name)
+        elif suffix in CSV_SUFFIXES:
+            yield from _from_csv(data, name, delimiter="\t" if suffix == ".tsv" else None, columns=columns)
         elif suffix in HTML_SUFFIXES or _looks_like_html(data):
             yield _from_html(data, name)
         else:
@@ -447,12 +452,111 @@ def _from_html(data: bytes, source: str) -> RawArticle:
         title=title,
         outlet=(meta.get("sitename") or None),
         url=(meta.get("url") or None),
-        published=(meta.get("date") or None),
+        published=_dated(meta.get("date"), warnings),
         warnings=warnings,
     )
 
 
 JSONL_STRING_FIELDS = ("title", "outlet", "url", "published")
+
+
+# A CSV or TSV file's columns, by the names common exports give them (Media Cloud: stories_id, title,
+# url, publish_date, media_name; others: text, content, body, ...). The first present is read;
+# ``--column FIELD=NAME`` names another.
+CSV_COLUMNS = {
+    "text": ("text", "content", "body", "article_text", "full_text", "story_text", "maintext", "article"),
+    "html": ("html", "raw_html", "page_html", "content_html"),
+    "title": ("title", "headline", "heading"),
+    "outlet": ("media_name", "outlet", "publisher", "source_name", "media", "site_name", "source", "sitename"),
+    "url": ("url", "link", "guid", "media_url_story", "story_url"),
+    "published": ("publish_date", "published", "date", "pub_date", "publication_date", "published_at", "datetime"),
+    "id": ("id", "stories_id", "story_id", "doc_id", "article_id"),
+}
+
+
+def _from_csv(data: bytes, source: str, *, delimiter: str | None = None, columns: dict[str, str] | None = None) -> Iterator:
+    """One article per row of a CSV or TSV file with a header row (comma, semicolon or tab, sniffed
+    when not given), its fields found by column name (``CSV_COLUMNS``, case-insensitive, or
+    ``columns``); the text from a text column, else from an HTML column (as an .html file). A bad row
+    is one ``ReadFailure`` naming its line, the others are read. Python's csv module: quoted fields
+    may hold commas and line breaks."""
+    import csv
+
+    warnings: list[str] = []
+    text = decode(data, warnings, whole_text=False)
+    lines = text.splitlines(keepends=True)
+    if delimiter is None:
+        try:
+            delimiter = csv.Sniffer().sniff("".join(lines[:5])[:20000], delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = ","
+    csv.field_size_limit(MAX_BYTES)
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as e:
+        raise ReadError("no header row") from e
+    names = {h.strip().lower().lstrip("\ufeff"): i for i, h in enumerate(header)}
+    where = {}
+    for key, candidates in CSV_COLUMNS.items():
+        given = (columns or {}).get(key)
+        if given is not None:
+            if given.lower() not in names:
+                raise ReadError(f"no column {given!r} (for {key}); the columns are {', '.join(header)[:200]}")
+            where[key] = names[given.lower()]
+            continue
+        found = next((names[c] for c in candidates if c in names), None)
+        if found is not None:
+            where[key] = found
+    if "text" not in where and "html" not in where:
+        raise ReadError(f"no text column ({', '.join(CSV_COLUMNS['text'][:4])}, ... or html): name one with "
+                        f"--column text=NAME; the columns are {', '.join(header)[:200]}")
+    found_any = False
+    while True:
+        first_line = reader.line_num + 1  # where the row starts (a quoted field may hold line breaks)
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            yield ReadFailure(f"{source}:{first_line}", f"not a valid row ({e})")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        found_any = True
+        name = f"{source}:{first_line}"
+        get = {key: (row[i].strip() if i < len(row) and row[i].strip() else None) for key, i in where.items()}
+        try:
+            article = _csv_article(get, name)
+        except ReadError as e:
+            yield ReadFailure(name, str(e))
+            continue
+        article.warnings = list(warnings) + article.warnings
+        yield article
+    if not found_any:
+        raise ReadError("no rows under the header")
+
+
+def _csv_article(get: dict, name: str) -> RawArticle:
+    """One article from a CSV row's fields (``get``: field -> value or None)."""
+    warnings: list[str] = []
+    if get.get("text"):
+        obj = {"text": get["text"]}
+        article = _json_article({**obj, "title": get.get("title")}, name)
+        article.warnings = []
+    elif get.get("html"):
+        article = _from_html(get["html"].encode("utf-8"), name)
+        if get.get("title"):
+            article.title = normalise(get["title"])
+    else:
+        raise ReadError("no text in this row")
+    article.source = get.get("id") or name
+    article.outlet = get.get("outlet") or article.outlet
+    article.url = get.get("url") or article.url
+    published = _dated(get.get("published"), warnings) if get.get("published") else article.published
+    article.published = published
+    article.warnings = warnings
+    return article
 
 
 def _from_jsonl_file(path: str, source: str) -> Iterator:
@@ -556,6 +660,44 @@ def _from_jsonl(data: bytes, source: str, *, first_line: int = 1) -> Iterator:
 
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+
+
+def normalise_date(value) -> str | None:
+    """A publication date as stored: an ISO date ("2016-07-05") when the input gives a day only, else
+    an ISO 8601 timestamp in UTC ("2016-07-05T14:03:00+00:00"; a time with no zone is taken as UTC).
+    Reads ISO 8601, RFC 2822 (feeds), and the usual spellings of exports ("2016-07-05 14:03:00.1",
+    "July 5, 2016", "05 Jul 2016 10:00 GMT") with python-dateutil, a well-kept parser. Raises
+    ValueError for what is not a date (the reader then stores no date and says so)."""
+    import datetime as dt
+
+    from dateutil import parser as dates
+
+    text = str(value).strip()
+    if not text:
+        raise ValueError("an empty date")
+    if DATE_ONLY.match(text):
+        return dt.date.fromisoformat(text).isoformat()
+    try:
+        when = dates.parse(text)
+    except (ValueError, OverflowError) as e:
+        raise ValueError(f"not a date: {text[:40]!r}") from e
+    if not re.search(r"\d{1,2}:\d{2}", text):
+        return when.date().isoformat()
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _dated(value, warnings: list, source: str = "") -> str | None:
+    """``normalise_date``, or None with a warning when the value is not a date."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return normalise_date(value)
+    except ValueError as e:
+        warnings.append(f"publication date not understood ({e}); stored without one")
+        return None
 
 
 def _jsonl_article(line: str, name: str) -> RawArticle:
@@ -590,4 +732,5 @@ def _json_article(obj, name: str) -> RawArticle:
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
     return RawArticle(source=str(ident) if ident is not None else name, text=text, title=title,
-                      outlet=obj.get("outlet"), url=obj.get("url"), published=obj.get("published"), warnings=warnings)
+                      outlet=obj.get("outlet"), url=obj.get("url"), published=_dated(obj.get("published"), warnings),
+                      warnings=warnings)

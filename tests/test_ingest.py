@@ -253,3 +253,31 @@ def test_progress_says_what_the_run_does_and_how_much_is_left(tmp_path):
     db.close()
     assert bar.said == [("loading models", None, 0), ("ingesting", 2, 0), ("grouping statements", 2, 2)]
     assert bar.total == 2 and bar.n == 2
+
+
+def test_a_csv_export_ingests_with_each_rows_outlet_and_date(tmp_path, runner):
+    """Issue 32, item 1: a spreadsheet export (Media Cloud's columns, the seeds as its rows) gives
+    every stored article its own outlet and date (UTC), read by name; `--column` names others."""
+    import csv
+    import sqlite3
+
+    from quotes.cli import cli
+
+    p = tmp_path / "export.csv"
+    outlets = ["Kyiv Post", "Yonhap", "Fox News", "The Guardian", "Le Monde"]
+    with p.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["stories_id", "publish_date", "title", "url", "media_name", "story"])
+        for n, src in enumerate(sorted(SEEDS.glob("*.txt"))):
+            w.writerow([500 + n, f"2025-01-1{n} 0{n}:30:00", "", "", outlets[n], src.read_text(encoding="utf-8")])
+    r = runner.invoke(cli, ["--db", str(tmp_path / "q.db"), "ingest", "--silent", str(p)])
+    assert r.exit_code == 1 and "no text column" in r.output and "story" in r.output  # says which columns there are
+    r = runner.invoke(cli, ["--db", str(tmp_path / "q.db"), "ingest", "--silent", "--column", "text=story", str(p)],
+                      catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    stored = sqlite3.connect(tmp_path / "q.db").execute("select source, outlet, published from articles order by source").fetchall()
+    assert stored == [(str(500 + n), outlets[n], f"2025-01-1{n}T0{n}:30:00+00:00") for n in range(5)]
+    bad = runner.invoke(cli, ["--db", str(tmp_path / "q.db"), "ingest", "--column", "body", str(p)])
+    assert bad.exit_code == 2 and "FIELD=NAME" in bad.output
+    bad = runner.invoke(cli, ["--db", str(tmp_path / "q.db"), "ingest", "--published", "someday", str(p)])
+    assert bad.exit_code == 2 and "not a date" in bad.output

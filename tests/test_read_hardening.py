@@ -362,3 +362,58 @@ def test_a_page_with_a_huge_inline_script_still_gives_its_article(tmp_path):
     (item,) = read_items(str(p))
     assert not isinstance(item, ReadFailure), item
     assert "bridge number 4" in item.text and item.published and item.published.startswith("2025-01-11")
+
+
+# -- issue 32, item 1: the inputs news people have -------------------------------------------------
+@pytest.mark.fast
+def test_a_media_cloud_csv_gives_each_row_its_outlet_and_date(tmp_path):
+    """Media Cloud's export columns (stories_id, publish_date, title, url, media_name) plus a text
+    column; quoted fields hold commas and line breaks; dates come out as stored (UTC)."""
+    import csv
+
+    p = tmp_path / "export.csv"
+    with p.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["stories_id", "publish_date", "title", "url", "language", "media_name", "media_url", "text"])
+        w.writerow([101, "2016-07-05 14:03:00.123456", "Mayor wins vote", "https://www.example-gazette.com/a",
+                    "en", "Example Gazette", "https://example-gazette.com", ARTICLE])
+        w.writerow([102, "Tue, 05 Jul 2016 18:00:00 -0400", "", "https://news.example.co.uk/b", "en", "", "",
+                    ARTICLE + "\n\nA second paragraph, with a comma."])
+        w.writerow([103, "not a date", "No text here", "", "en", "Daily", "", ""])
+    items = list(read_items(str(p)))
+    good = [i for i in items if not isinstance(i, ReadFailure)]
+    assert [(a.source, a.outlet, a.published, a.url) for a in good] == [
+        ("101", "Example Gazette", "2016-07-05T14:03:00+00:00", "https://www.example-gazette.com/a"),
+        ("102", None, "2016-07-05T22:00:00+00:00", "https://news.example.co.uk/b")]
+    assert good[1].text.endswith("A second paragraph, with a comma.")
+    assert [(i.source, i.reason) for i in items if isinstance(i, ReadFailure)] == [("export.csv:10", "no text in this row")]  # the line the row starts on
+
+
+@pytest.mark.fast
+def test_a_tsv_with_other_column_names_and_an_html_column(tmp_path):
+    p = tmp_path / "pages.tsv"
+    page = "<html><head><title>Bridge</title></head><body><article><h1>Mayor wins vote</h1><p>" + \
+        "“We will rebuild the bridge before winter,” Mayor Zoe Muller said on Monday at the council meeting.</p></article></body></html>"
+    p.write_text("doc\tsite\twhen\tpage\nx1\tThe Herald\tJuly 5, 2016\t" + page + "\n")
+    (unnamed,) = read_items(str(p))  # "page" is no usual name: the file says which columns it has
+    assert isinstance(unnamed, ReadFailure) and "no text column" in unnamed.reason and "doc, site, when, page" in unnamed.reason
+    (item,) = read_items(str(p), columns={"outlet": "site", "id": "doc", "html": "page"})
+    assert (item.source, item.outlet, item.title) == ("x1", "The Herald", "Mayor wins vote") and "rebuild the bridge" in item.text
+    (item,) = read_items(str(p), columns={"html": "page", "published": "when"})
+    assert item.published == "2016-07-05"
+    (bad,) = read_items(str(p), columns={"text": "body"})
+    assert isinstance(bad, ReadFailure) and bad.reason.startswith("no column 'body' (for text)")
+
+
+@pytest.mark.fast
+def test_dates_are_normalised_when_read_and_outlets_come_from_the_registered_domain():
+    from quotes.outlet import outlet_from_url
+    from quotes.read import normalise_date
+
+    assert normalise_date("2016-07-05") == "2016-07-05"
+    assert normalise_date("2016-07-05T14:03:00-04:00") == "2016-07-05T18:03:00+00:00"
+    assert normalise_date("July 5, 2016") == "2016-07-05"
+    with pytest.raises(ValueError):
+        normalise_date("soon")
+    assert outlet_from_url("https://edition.cnn.com/2025/01/11/x") == outlet_from_url("https://www.cnn.com/y") == "cnn.com"
+    assert outlet_from_url("https://news.bbc.co.uk/2/hi") == "bbc.co.uk"
