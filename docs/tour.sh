@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 Q=${QUOTES:-.venv/bin/quotes}
 export QUOTES_DB=$(mktemp -d)/tour.db
+export COLUMNS=120  # tables fit the terminal: the README shows them at 120 characters
 show() {
   echo '```console'
   echo "\$ $*"

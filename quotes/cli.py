@@ -42,10 +42,17 @@ def output_options(default: str = "table", *, views: tuple = ("table",), format_
                             help=OUTPUT_HELP[f] + (" The default." if f == default else "")) for f in flags]
     options.append(click.option("--format", "output_format", type=click.Choice(list(dict.fromkeys(names))), default=None,
                                 help=f"The output format by name, kept for scripts (jsonl is --nl). Default: {default}."))
+    if "table" in views:
+        options.append(click.option("--full", "output_full", is_flag=True,
+                                    help="Whole texts in the table (it is cut to the terminal's width otherwise)."))
 
     def decorator(f):
         @wraps(f)
         def wrapper(*args, **kwargs):
+            if kwargs.pop("output_full", False):
+                from .output import FULL
+
+                FULL.set(True)
             given = [(f"--{name}", name) for name in flags if kwargs.pop(f"output_{name}")]
             by_name = kwargs.pop("output_format")
             if by_name:

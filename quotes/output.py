@@ -7,6 +7,7 @@ export of millions of rows never sits in memory; a table needs every row to size
 """
 from __future__ import annotations
 
+import contextvars
 import csv
 import json
 import re
@@ -78,11 +79,58 @@ def write_delimited(rows: Iterable[dict], out, *, columns: list[str] | None, del
         csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(columns)
 
 
+FULL = contextvars.ContextVar("full", default=False)  # --full: tables print whole texts
+MIN_FLEX = 20  # the narrowest the widest column is cut to, however narrow the terminal
+
+
+def table_widths(rows: list[dict], cols: list[str], widths: dict, total: int | None = None) -> dict:
+    """Each column's width in a table that fits ``total`` characters (the terminal's width, or
+    $COLUMNS; 120 when neither says): columns keep their content's width up to their ``widths``;
+    the column with the largest limit (the quote text) takes what is left, at least ``MIN_FLEX``."""
+    import shutil
+
+    total = total or shutil.get_terminal_size((120, 24)).columns
+    natural = {c: max([len(c), *(len(shorten(r.get(c), 10**6)) for r in rows)]) for c in cols}
+    out = {c: min(natural[c], widths.get(c, 60)) for c in cols}
+    flex = max(cols, key=lambda c: (widths.get(c, 0), natural[c]))
+    room = lambda: total - sum(w for c, w in out.items() if c != flex) - 2 * (len(cols) - 1)  # noqa: E731
+    # a narrow terminal: the other wide columns give up width (to 12) before the text goes under 40,
+    # then (to their header's width) before it goes under MIN_FLEX
+    for floor, want in ((12, 40), (0, MIN_FLEX)):
+        while room() < min(natural[flex], want):
+            wide = [c for c in cols if c != flex and out[c] > max(floor, len(c), 4)]
+            if not wide:
+                break
+            out[max(wide, key=lambda c: out[c])] -= 1
+    out[flex] = max(min(MIN_FLEX, natural[flex]), min(natural[flex], room()))
+    return out
+
+
 def write_table(rows: list[dict], out, *, columns: list[str] | None, widths: dict) -> None:
     from tabulate import tabulate
 
     if not rows:
         return
     cols = columns or list(rows[0])
-    table = [[shorten(r.get(c), widths.get(c, 60)) for c in cols] for r in rows]
-    out.write(tabulate(table, headers=cols, tablefmt="simple") + "\n")
+    if FULL.get():
+        table = [[printable(" ".join(str(r.get(c) if r.get(c) is not None else "").split())) for c in cols] for r in rows]
+        out.write(tabulate(table, headers=cols, tablefmt="simple") + "\n")
+        return
+    import shutil
+
+    total = shutil.get_terminal_size((120, 24)).columns
+    fit = table_widths(rows, cols, widths, total)
+    for _ in range(3):  # tabulate pads numbers and headers its own way: measure, and take the excess off
+        text = tabulate([[shorten(r.get(c), fit[c]) for c in cols] for r in rows], headers=cols, tablefmt="simple")
+        excess = max(map(len, text.splitlines())) - total
+        if excess <= 0:
+            break
+        shrinkable = sorted(cols, key=lambda c: -(fit[c] - max(len(c), 4)))
+        for c in shrinkable:
+            cut = min(excess, fit[c] - max(len(c), 4))
+            if cut > 0:
+                fit[c] -= cut
+                excess -= cut
+            if excess <= 0:
+                break
+    out.write(text + "\n")

@@ -3,6 +3,7 @@ not, written as the rows arrive."""
 import csv
 import io
 import json
+import sqlite3
 
 import pytest
 
@@ -88,3 +89,18 @@ def test_messages_for_people_are_printable(capsys):
 
     echo("error: \x1b[2Jevil.txt: could not read it", err=True)
     assert capsys.readouterr().err == "error: \\x1b[2Jevil.txt: could not read it\n"
+
+
+def test_tables_fit_the_terminal_and_full_prints_whole_texts(seeds_db, runner, monkeypatch):
+    """Issue 32, item 4: the table cut quote text at 70 characters whatever the terminal's width."""
+    from quotes.cli import cli
+
+    longest = max(len(t) for (t,) in sqlite3.connect(seeds_db).execute("select text from quotes where text like '%soldiers%'"))
+    for width in (80, 120, 240):
+        monkeypatch.setenv("COLUMNS", str(width))
+        lines = runner.invoke(cli, ["--db", str(seeds_db), "who-said", "soldiers"], catch_exceptions=False).output.splitlines()
+        assert lines and max(len(line) for line in lines) <= width, (width, max(len(line) for line in lines))
+        if width == 240:
+            assert max(len(line) for line in lines) > 170  # the text takes the room there is
+    full = runner.invoke(cli, ["--db", str(seeds_db), "who-said", "soldiers", "--full"], catch_exceptions=False).output
+    assert max(len(line) for line in full.splitlines()) >= longest and "…" not in full
