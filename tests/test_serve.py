@@ -460,3 +460,32 @@ def test_a_group_page_shows_the_corrections_a_person_made(seeds_copy, runner):
     assert "Corrected by hand" in text and f"quote {member} detached from this group" in text
     other = next(g for (g,) in one(seeds_copy, "SELECT id FROM variant_groups WHERE id != ? AND n_articles > 1 ORDER BY id", group))
     assert "Corrected by hand" not in text_of(Site(seeds_copy).page(f"/-/group/{other}"))
+
+
+# -- issue 32, item 7: the serve defects a new user hit -------------------------------------------------
+def test_a_page_id_that_is_not_a_number_is_a_404_that_says_so(site):
+    for url, says in (("/-/group/abc", "No statement group 'abc': a group's id is a number"),
+                      ("/-/speaker/zelensky", "No speaker 'zelensky': a speaker's id is a number")):
+        import html
+
+        r = site.get(url)
+        assert r.status_code == 404 and says in html.unescape(r.text) and "Database not found" not in r.text
+
+
+def test_group_and_speaker_pages_have_a_json_form(site, served_db):
+    group = telegram_group(served_db)
+    data = site.get(f"/-/group/{group}.json")
+    assert data.status_code == 200 and data.headers["content-type"].startswith("application/json")
+    body = data.json()
+    assert body["group"]["id"] == group and len(body["members"]) >= 3 and {"members", "related", "corrections"} <= set(body)
+    (speaker,), = one(served_db, "SELECT id FROM speakers WHERE name = 'Volodymyr Zelenskyy'")
+    said = site.get(f"/-/speaker/{speaker}.json").json()
+    assert said["speaker"]["name"] == "Volodymyr Zelenskyy" and said["quotes"] and said["aliases"]
+    assert site.get("/-/group/999999.json").status_code == 404
+
+
+def test_sorting_by_a_column_that_does_not_exist_is_a_400_not_a_500(site):
+    r = site.get(f"/{site.name}/quote_view?_sort=nonexistent")
+    assert r.status_code == 400 and "cannot sort quote_view by 'nonexistent'" in r.text
+    assert site.get(f"/{site.name}/articles?_sort_desc=nope").status_code == 400
+    assert site.get(f"/{site.name}/articles?_sort=published").status_code == 200

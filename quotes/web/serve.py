@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+from contextlib import closing
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -433,13 +434,33 @@ async def _not_found(datasette, request, message: str):
     return Response.html(page, status=404)
 
 
+def _key(request) -> int | None:
+    """The page's id from its URL, None when it is not a number."""
+    raw = request.url_vars["id"]
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+def _as_json(found: dict):
+    """A page's data as its ``.json`` form (what the HTML page shows, as records)."""
+    import json
+
+    from datasette.utils.asgi import Response
+
+    return Response(json.dumps(found, ensure_ascii=False, default=str, indent=2), content_type="application/json; charset=utf-8")
+
+
 async def group_page(request, datasette):
     from datasette.utils.asgi import Response
 
-    name, group_id = _ours(datasette), int(request.url_vars["id"])
+    name, group_id = _ours(datasette), _key(request)
+    if group_id is None:
+        return await _not_found(datasette, request, f"No statement group {request.url_vars['id']!r}: a group's id is a "
+                                                    "number (see the statement groups table)")
     found = await _read(datasette, read_group, group_id)
     if found is None:
         return await _not_found(datasette, request, f"No statement group {group_id}: see the statement groups table")
+    if request.url_vars.get("json"):
+        return _as_json(found)
     urls = Urls(datasette, name)
     context = group_context(found["group"], found["members"], found["related"], urls, found["corrections"])
     context.update(database=name, comparison_href=urls.table("variant_comparison", variant_id=group_id),
@@ -450,10 +471,15 @@ async def group_page(request, datasette):
 async def speaker_page(request, datasette):
     from datasette.utils.asgi import Response
 
-    name, speaker_id = _ours(datasette), int(request.url_vars["id"])
+    name, speaker_id = _ours(datasette), _key(request)
+    if speaker_id is None:
+        return await _not_found(datasette, request, f"No speaker {request.url_vars['id']!r}: a speaker's id is a number "
+                                                    "(see the speakers table)")
     found = await _read(datasette, read_speaker, speaker_id)
     if found is None:
         return await _not_found(datasette, request, f"No speaker {speaker_id}: see the speakers table")
+    if request.url_vars.get("json"):
+        return _as_json(found)
     urls = Urls(datasette, name)
     context = speaker_context(found["speaker"], found["aliases"], found["seen"], found["quotes"], found["groups"], urls)
     context.update(database=name, quotes_href=urls.table("quote_view", speaker_id=speaker_id),
@@ -465,7 +491,8 @@ async def speaker_page(request, datasette):
 def register_routes(datasette):
     if not _ours(datasette):
         return []
-    return [(r"^/-/group/(?P<id>\d+)$", group_page), (r"^/-/speaker/(?P<id>\d+)$", speaker_page)]
+    return [(r"^/-/group/(?P<id>[^/]+?)(?P<json>\.json)?$", group_page),
+            (r"^/-/speaker/(?P<id>[^/]+?)(?P<json>\.json)?$", speaker_page)]
 
 
 # what the pages may load: their own scripts and styles (Datasette's pages carry inline ones), no
@@ -487,6 +514,9 @@ def asgi_wrapper(datasette):
                 return await app(scope, receive, send)
             if scope["method"] not in READ_METHODS:
                 return await _read_only(send)
+            bad = _bad_sort(datasette, scope)
+            if bad:
+                return await _plain(send, 400, bad)
 
             async def with_policy(message):
                 if message["type"] == "http.response.start":
@@ -500,11 +530,43 @@ def asgi_wrapper(datasette):
 
 
 async def _read_only(send) -> None:
-    body = b"quotes serve is read-only: only GET and HEAD are answered\n"
-    await send({"type": "http.response.start", "status": 405,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD"),
+    await _plain(send, 405, "quotes serve is read-only: only GET and HEAD are answered", [(b"allow", b"GET, HEAD")])
+
+
+async def _plain(send, status: int, message: str, headers: list = ()) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), *headers,
                             (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())]})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": (message + "\n").encode()})
+
+
+def _bad_sort(datasette, scope) -> str | None:
+    """What is wrong with a table page's ``_sort`` or ``_sort_desc`` (a column the table or view does
+    not have), or None: Datasette answered such a request with a 500 and a traceback."""
+    from urllib.parse import parse_qs, unquote
+
+    query = parse_qs(scope.get("query_string", b"").decode("utf-8", "replace"))
+    asked = [(key, v) for key in ("_sort", "_sort_desc") for v in query.get(key, [])]
+    name = _ours(datasette)
+    parts = [unquote(p) for p in scope.get("path", "").strip("/").split("/")]
+    if not asked or not name or len(parts) != 2 or parts[0] != name:
+        return None
+    table = parts[1].removesuffix(".json").removesuffix(".csv")
+    columns = _columns_of(datasette.get_database(name).path, table)
+    if columns is None:
+        return None  # not a table: Datasette says so itself
+    for key, column in asked:
+        if column not in columns:
+            return f"cannot sort {table} by {column!r}: it has no such column (its columns: {', '.join(sorted(columns))})"
+    return None
+
+
+def _columns_of(path: str, table: str) -> set[str] | None:
+    import sqlite3
+
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        rows = conn.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
+    return {r[0] for r in rows} or None
 
 
 @hookimpl
