@@ -532,6 +532,7 @@ def _from_csv(data: bytes, source: str, *, delimiter: str | None = None, columns
             yield ReadFailure(name, str(e))
             continue
         article.warnings = list(warnings) + article.warnings
+        warnings = []  # what decoding the file changed is said once, with its first article
         yield article
     if not found_any:
         raise ReadError("no rows under the header")
@@ -635,6 +636,7 @@ def _from_json(data: bytes, source: str) -> Iterator:
             yield ReadFailure(name, str(e))
             continue
         article.warnings = list(warnings) + article.warnings
+        warnings = []  # what decoding the file changed is said once, with its first article
         yield article
 
 
@@ -654,6 +656,7 @@ def _from_jsonl(data: bytes, source: str, *, first_line: int = 1) -> Iterator:
             yield ReadFailure(name, str(e))
             continue
         article.warnings = list(warnings) + article.warnings
+        warnings = []  # what decoding the file changed is said once, with its first article
         yield article
     if not found:
         raise ReadError("empty file")
