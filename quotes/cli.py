@@ -336,8 +336,10 @@ def who_said(db, text, filters, fmt):
     render(rows, fmt, columns=QUOTE_TABLE if fmt == "table" else [c.strip('"') for c in COLUMNS], widths=QUOTE_WIDTHS)
 
 
+# the fields every command names the same way (quote_view's columns); export keeps "cue" and "variant",
+# its older names for cue_lemma and variant_id, for the scripts that read them
 EXPORT_COLUMNS = ["article", "outlet", "url", "published", "type", "text", "speaker", "speaker_mention", "cue", "cue_text",
-                  "start", "end", "variant", "confidence", "quote_id", "speaker_id", "article_id"]
+                  "start", "end", "variant", "confidence", "quote_id", "speaker_id", "article_id", "cue_lemma", "variant_id"]
 
 
 @cli.command()
@@ -357,7 +359,7 @@ def export(db, filters, fmt):
 
 
 # -- articles ------------------------------------------------------------------------------------
-ARTICLE_TABLE = ["article_id", "published", "outlet", "source", "n_quotes", "n_speakers", "title"]
+ARTICLE_TABLE = ["article_id", "published", "outlet", "article", "n_quotes", "n_speakers", "title"]
 TYPE_COLOURS = {"direct": "green", "indirect": "cyan", "mixed": "yellow"}
 
 
@@ -386,7 +388,7 @@ def articles(ctx, filters, fmt):
         echo("no stored article matches", err=True)
         return
     render(rows, fmt, columns=ARTICLE_TABLE if fmt == "table" else ARTICLE_COLUMNS,
-           widths={"source": 28, "title": 50, "outlet": 18})
+           widths={"article": 28, "title": 50, "outlet": 18})
 
 
 @articles.command("show")
@@ -519,7 +521,8 @@ def models_download(target, silent):
 
 # -- speakers ---------------------------------------------------------------------------------------
 SPEAKER_TABLE = ["id", "name", "kind", "quotes", "aliases"]
-SPEAKER_QUOTE_COLUMNS = ["speaker_id", "speaker", "quote_id", "type", "cue_text", "outlet", "published", "article", "text"]
+SPEAKER_QUOTE_COLUMNS = ["speaker_id", "speaker", "quote_id", "type", "cue_text", "outlet", "published", "article_id",
+                         "article", "text"]
 
 @cli.group(invoke_without_command=True)
 @click.option("--kind", type=click.Choice(SPEAKER_KINDS))

@@ -225,14 +225,14 @@ def alias_articles(conn, speaker_id: int) -> dict[str, str]:
 def speaker_quotes(conn, speaker_id: int, filters: Filters = Filters()) -> list:
     """What a speaker said, in article and text order, narrowed by ``filters``."""
     cond, params = filters.where()
-    stmt = ("SELECT quote_id, type, cue_text, article, outlet, published, text FROM quote_view WHERE speaker_id = :i"
+    stmt = ("SELECT quote_id, type, cue_text, article_id, article, outlet, published, text FROM quote_view WHERE speaker_id = :i"
             f"{cond} ORDER BY article_id, start")
     if filters.limit:
         stmt += f" LIMIT {int(filters.limit)}"
     return conn.execute(sql(stmt), {"i": speaker_id, **params}).all()
 
 
-ARTICLE_COLUMNS = ["article_id", "source", "title", "outlet", "url", "published", "wire", "copy_of", "n_quotes",
+ARTICLE_COLUMNS = ["article_id", "article", "title", "outlet", "url", "published", "wire", "copy_of", "n_quotes",
                    "n_speakers", "ingested_at"]
 
 
@@ -240,7 +240,7 @@ def stored_articles(conn, filters: Filters = Filters()) -> list[dict]:
     """The stored articles, newest publication first (undated last), with how many statements and
     speakers each holds; with ``filters``, those holding a statement they keep (``--outlet``,
     ``--since`` and ``--until`` read the article's own outlet and date)."""
-    stmt = """SELECT a.id AS article_id, a.source, a.title, a.outlet, a.url, a.published, a.wire, a.copy_of,
+    stmt = """SELECT a.id AS article_id, a.source AS article, a.title, a.outlet, a.url, a.published, a.wire, a.copy_of,
                      (SELECT count(*) FROM quotes q WHERE q.article_id = a.id) AS n_quotes,
                      (SELECT count(DISTINCT q.speaker_id) FROM quotes q WHERE q.article_id = a.id) AS n_speakers,
                      a.ingested_at

@@ -18,6 +18,7 @@ def temp_db(tmp_path, monkeypatch):
     monkeypatch.setenv("QUOTES_DB", str(db))
     monkeypatch.setenv("QUOTES_INDEX_DIR", str(tmp_path / "indexes"))  # vector indexes of server databases
     monkeypatch.delenv("QUOTES_MODELS", raising=False)
+    monkeypatch.setenv("COLUMNS", "160")  # tables fit the terminal's width: the same one for every test, wherever it runs
     return db
 
 
