@@ -106,12 +106,12 @@ def ingest_paths(db: Database, paths: list[str], *, overrides: Overrides | None 
 def count_articles(paths: list[str]) -> int | None:
     """How many articles ``paths`` hold, when that is known before reading them: each file one
     article (a folder listed, not read). None when an input may hold several or an unknown number
-    (standard input, .jsonl and .json files)."""
-    from .read import JSON_SUFFIXES, JSONL_SUFFIXES
+    (standard input, .jsonl, .json, .csv, .tsv and WARC files)."""
+    from .read import CSV_SUFFIXES, JSON_SUFFIXES, JSONL_SUFFIXES, is_warc
 
     n = 0
     for path in iter_paths(paths, []):
-        if path == "-" or Path(path).suffix.lower() in JSONL_SUFFIXES | JSON_SUFFIXES:
+        if path == "-" or Path(path).suffix.lower() in JSONL_SUFFIXES | JSON_SUFFIXES | CSV_SUFFIXES or is_warc(path):
             return None
         n += 1
     return n

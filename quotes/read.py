@@ -38,7 +38,8 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}  # one article object, or an array of them (the keys of a JSONL line)
 CSV_SUFFIXES = {".csv", ".tsv"}  # one article per row, columns by name (``CSV_COLUMNS``)
-KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | CSV_SUFFIXES
+WARC_SUFFIXES = {".warc"}  # a web crawl: each HTML response one article (and .warc.gz: ``is_warc``)
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | CSV_SUFFIXES | WARC_SUFFIXES
 
 
 class ReadError(Exception):
@@ -108,7 +109,7 @@ def _walk(root: Path, failures: list | None) -> Iterator[str]:
     for folder, files in _folders(root, unreadable):
         for name in files:
             child = Path(folder) / name
-            if name.startswith(".") or child.suffix.lower() not in KNOWN_SUFFIXES:
+            if name.startswith(".") or (child.suffix.lower() not in KNOWN_SUFFIXES and not is_warc(name)):
                 continue
             try:
                 mode = child.lstat().st_mode if not child.is_symlink() else child.stat().st_mode
@@ -176,6 +177,9 @@ def read_items(path: str, *, stdin=None, columns: dict[str, str] | None = None) 
         suffix = Path(path).suffix.lower()
         if path != "-" and suffix in JSONL_SUFFIXES:
             yield from _from_jsonl_file(path, shown(Path(path).name))
+            return
+        if path != "-" and is_warc(path):
+            yield from _from_warc(path, shown(Path(path).name))
             return
         data = read_bytes(path, stdin=stdin)
         if path == "-":
@@ -558,6 +562,53 @@ def _csv_article(get: dict, name: str) -> RawArticle:
     article.published = published
     article.warnings = warnings
     return article
+
+
+def is_warc(path: str) -> bool:
+    name = path.lower()
+    return name.endswith((".warc", ".warc.gz"))
+
+
+def _from_warc(path: str, source: str) -> Iterator:
+    """A WARC or WARC.gz file (a web crawl, Common Crawl's news crawl), read record by record with
+    warcio (the Webrecorder project's streaming reader): each ``response`` record of an HTML page
+    with a 200 status is an article, read as an .html file; its URL is the record's target, its date
+    the page's own or else the crawl's. Each page at most ``MAX_BYTES``; any size of file."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    fd = _open_regular_file(path)
+    found = False
+    with os.fdopen(fd, "rb") as f:
+        try:
+            for n, record in enumerate(ArchiveIterator(f), 1):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                status = record.http_headers.get_statuscode()
+                kind = (record.http_headers.get_header("Content-Type") or "").lower()
+                if status != "200" or "html" not in kind:
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                name = f"{source}:{url or n}"
+                body = record.content_stream().read(MAX_BYTES + 1)
+                if len(body) > MAX_BYTES:
+                    yield ReadFailure(name, f"a page over {_size(MAX_BYTES)}; skipped")
+                    continue
+                try:
+                    article = _from_html(body, name)
+                except ReadError as e:
+                    yield ReadFailure(name, str(e))
+                    continue
+                article.url = article.url or url
+                article.source = url or name
+                if article.published is None:
+                    article.published = _dated(record.rec_headers.get_header("WARC-Date"), article.warnings)
+                found = True
+                yield article
+        except ArchiveLoadFailed as e:
+            raise ReadError(f"not a WARC file ({str(e).splitlines()[0][:80]})") from e
+    if not found:
+        raise ReadError("no HTML page with a 200 response in this WARC file")
 
 
 def _from_jsonl_file(path: str, source: str) -> Iterator:

@@ -417,3 +417,41 @@ def test_dates_are_normalised_when_read_and_outlets_come_from_the_registered_dom
         normalise_date("soon")
     assert outlet_from_url("https://edition.cnn.com/2025/01/11/x") == outlet_from_url("https://www.cnn.com/y") == "cnn.com"
     assert outlet_from_url("https://news.bbc.co.uk/2/hi") == "bbc.co.uk"
+
+
+@pytest.mark.fast
+def test_a_warc_crawl_gives_each_html_page_as_an_article(tmp_path):
+    """Issue 32, item 1: WARC and WARC.gz (news crawls), written here by warcio as a crawler writes
+    them: each HTML response with a 200 status is an article, with its URL and the crawl's date when
+    the page gives none; other records (requests, images, redirects) are not articles."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    def page(n):
+        return (f"<html><head><title>Vote {n}</title></head><body><article><h1>Mayor wins vote {n}</h1><p>“We will "
+                f"rebuild bridge number {n} before winter,” Mayor Zoe Muller said on Monday at the council meeting."
+                "</p></article></body></html>").encode()
+
+    for name, gz in (("crawl.warc.gz", True), ("crawl.warc", False)):
+        path = tmp_path / name
+        with path.open("wb") as f:
+            writer = WARCWriter(f, gzip=gz)
+            for n, (status, kind, body) in enumerate([("200 OK", "text/html; charset=utf-8", page(1)),
+                                                      ("301 Moved", "text/html", b""),
+                                                      ("200 OK", "image/png", b"\x89PNG"),
+                                                      ("200 OK", "text/html", page(2))]):
+                headers = StatusAndHeaders(status, [("Content-Type", kind)], protocol="HTTP/1.1")
+                record = writer.create_warc_record(f"https://news.example.org/story/{n}", "response", payload=BytesIO(body),
+                                                   http_headers=headers, warc_headers_dict={"WARC-Date": "2025-01-11T09:30:00Z"})
+                writer.write_record(record)
+        items = list(read_items(str(path)))
+        assert [(i.source, i.published) for i in items] == [
+            ("https://news.example.org/story/0", "2025-01-11T09:30:00+00:00"),
+            ("https://news.example.org/story/3", "2025-01-11T09:30:00+00:00")], name
+        assert "bridge number 2" in items[1].text and items[1].url == "https://news.example.org/story/3"
+    assert sorted(os.path.basename(p) for p in iter_paths([str(tmp_path)], [])) == ["crawl.warc", "crawl.warc.gz"]
+    (tmp_path / "x.warc").write_bytes(b"not a warc at all\n")
+    (bad,) = read_items(str(tmp_path / "x.warc"))
+    assert isinstance(bad, ReadFailure) and "WARC" in bad.reason
