@@ -515,35 +515,34 @@ def _from_csv(data: bytes, source: str, *, delimiter: str | None = None, columns
     if "text" not in where and "html" not in where:
         raise ReadError(f"no text column ({', '.join(CSV_COLUMNS['text'][:4])}, ... or html): name one with "
                         f"--column text=NAME; the columns are {', '.join(header)[:200]}")
-    found_any = False
-    while True:
-        first_line = reader.line_num + 1  # where the row starts (a quoted field may hold line breaks)
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            yield ReadFailure(f"{source}:{first_line}", f"not a valid row ({e})")
-            continue
-        if not any(cell.strip() for cell in row):
-            continue
-        found_any = True
-        name = f"{source}:{first_line}"
-        get = {key: (row[i].strip() if i < len(row) and row[i].strip() else None) for key, i in where.items()}
-        try:
-            article = _csv_article(get, name)
-        except ReadError as e:
-            yield ReadFailure(name, str(e))
-            continue
-        article.warnings = list(warnings) + article.warnings
-        warnings = []  # what decoding the file changed is said once, with its first article
-        yield article
-    if not found_any:
+    seen = []
+
+    def rows():
+        """(name, a row's fields by key, or the csv.Error of a row that is not valid)."""
+        while True:
+            first_line = reader.line_num + 1  # where the row starts (a quoted field may hold line breaks)
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                yield f"{source}:{first_line}", e
+                continue
+            if any(cell.strip() for cell in row):
+                seen.append(first_line)
+                yield f"{source}:{first_line}", {key: (row[i].strip() if i < len(row) and row[i].strip() else None)
+                                                 for key, i in where.items()}
+
+    yield from _each(rows(), _csv_article, warnings)
+    if not seen:
         raise ReadError("no rows under the header")
 
 
-def _csv_article(get: dict, name: str) -> RawArticle:
-    """One article from a CSV row's fields (``get``: field -> value or None)."""
+def _csv_article(get, name: str) -> RawArticle:
+    """One article from a CSV row's fields (``get``: field -> value or None; a csv.Error for a row
+    that is not valid)."""
+    if isinstance(get, Exception):
+        raise ReadError(f"not a valid row ({get})")
     warnings: list[str] = []
     if get.get("text"):
         obj = {"text": get["text"]}
@@ -679,38 +678,35 @@ def _from_json(data: bytes, source: str) -> Iterator:
     records = doc if isinstance(doc, list) else [doc]
     if not records:
         raise ReadError("empty file")
-    for n, record in enumerate(records, 1):
-        name = f"{source}:{n}" if isinstance(doc, list) else source
-        try:
-            article = _json_article(record, name)
-        except ReadError as e:
-            yield ReadFailure(name, str(e))
-            continue
-        article.warnings = list(warnings) + article.warnings
-        warnings = []  # what decoding the file changed is said once, with its first article
-        yield article
+    named = [(f"{source}:{n}" if isinstance(doc, list) else source, record) for n, record in enumerate(records, 1)]
+    yield from _each(named, _json_article, warnings)
 
 
 def _from_jsonl(data: bytes, source: str, *, first_line: int = 1) -> Iterator:
     """One article per line; a bad line becomes a ``ReadFailure`` naming the line, the others are read."""
     warnings: list[str] = []
     lines = decode(data, warnings, whole_text=False).split("\n")
-    found = False
-    for n, line in enumerate(lines, first_line):
-        if not line.strip():
-            continue
-        found = True
-        name = f"{source}:{n}"
+    records = [(f"{source}:{n}", line) for n, line in enumerate(lines, first_line) if line.strip()]
+    if not records:
+        raise ReadError("empty file")
+    yield from _each(records, _jsonl_article, warnings)
+
+
+def _each(records, make, warnings: list) -> Iterator:
+    """``make(record, name)`` for each (name, record) of one file: a record that cannot be read is a
+    ``ReadFailure`` naming it, and the others are read; what decoding the file changed
+    (``warnings``) is said once, with its first article."""
+    said = False
+    for name, record in records:
         try:
-            article = _jsonl_article(line, name)
+            article = make(record, name)
         except ReadError as e:
             yield ReadFailure(name, str(e))
             continue
-        article.warnings = list(warnings) + article.warnings
-        warnings = []  # what decoding the file changed is said once, with its first article
+        if not said:
+            article.warnings = list(warnings) + article.warnings
+            said = True
         yield article
-    if not found:
-        raise ReadError("empty file")
 
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
