@@ -489,3 +489,33 @@ def test_sorting_by_a_column_that_does_not_exist_is_a_400_not_a_500(site):
     assert r.status_code == 400 and "cannot sort quote_view by 'nonexistent'" in r.text
     assert site.get(f"/{site.name}/articles?_sort_desc=nope").status_code == 400
     assert site.get(f"/{site.name}/articles?_sort=published").status_code == 200
+
+
+def test_an_article_page_marks_its_statements_and_says_who_said_each(site, served_db):
+    """Issue 32, items 3 and 7: the article page was a raw row. It is the article's text with every
+    statement marked and numbered, and a table of who each is credited to, linked to the speaker
+    and the group; group pages link their outlets' articles to it."""
+    import html
+    import re
+
+    (article,), = one(served_db, "SELECT id FROM articles WHERE source LIKE '002%'")
+    statements = [dict(zip(("id", "text", "speaker_id", "variant_id"), r)) for r in sqlite3.connect(served_db).execute(
+        "SELECT id, text, speaker_id, variant_id FROM quotes WHERE article_id = ? ORDER BY start, \"end\", id", (article,))]
+    page = site.page(f"/-/article/{article}")
+    marks = re.findall(r'<mark class="q-mark" id="s(\d+)"', page)
+    assert [int(m) for m in marks] == list(range(1, len(statements) + 1))
+    text_part = page.split('<div class="q-article-text">', 1)[1].split("</div>", 1)[0]
+    plain = html.unescape(re.sub(r"<sup>\d+</sup>|<[^>]+>", "", text_part))
+    for st in statements:
+        assert st["text"][:40] in plain
+    table = page.split("Who said each", 1)[1]
+    for st in statements:
+        if st["speaker_id"]:
+            assert f"/-/speaker/{st['speaker_id']}" in table
+        if st["variant_id"]:
+            assert f"/-/group/{st['variant_id']}" in table
+    data = site.get(f"/-/article/{article}.json").json()
+    assert [q["quote_id"] for q in data["statements"]] == [st["id"] for st in statements]
+    group = telegram_group(served_db)
+    assert f"/-/article/{article}" in site.page(f"/-/group/{group}")
+    assert site.get("/-/article/abc").status_code == 404

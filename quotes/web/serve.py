@@ -36,7 +36,15 @@ from datasette import hookimpl
 from markupsafe import Markup, escape
 
 from ..grouping.pairs import word_diff
-from ..search import QUOTE_COLUMNS, chosen_member, fts_query, related_statements, variant_members
+from ..search import (
+    QUOTE_COLUMNS,
+    article_with_statements,
+    chosen_member,
+    fts_query,
+    marked_text,
+    related_statements,
+    variant_members,
+)
 from .timeline import NO_KEY_COLOUR, TYPE_COLOURS, Mark, colours_for, parse_published, timeline_svg
 
 PLUGIN = "quotes"
@@ -354,6 +362,9 @@ class Urls:
         return self.ds.urls.path(f"/-/speaker/{speaker_id}") if speaker_id is not None else None
 
     def article(self, article_id) -> str:
+        return self.ds.urls.path(f"/-/article/{article_id}")
+
+    def article_row(self, article_id) -> str:
         return self.ds.urls.row(self.database, "articles", str(article_id))
 
     def table(self, table: str, **filters) -> str:
@@ -412,6 +423,50 @@ def read_speaker(conn, speaker_id: int) -> dict | None:
             "quotes": rows(SPEAKER_QUOTES),
             "groups": {g["id"]: g for g in rows("SELECT id, n_outlets, speakers_differ FROM variant_groups WHERE id IN "
                                                 "(SELECT variant_id FROM quotes WHERE speaker_id = :id)")}}
+
+
+def read_article(conn, article_id: int) -> dict | None:
+    """An article and its statements in text order (``search.article_with_statements``), or None."""
+    found = article_with_statements(conn, article_id)
+    if found is None:
+        return None
+    article, statements = found
+    return {"article": article, "statements": statements}
+
+
+def article_context(article: dict, statements: list[dict], urls) -> dict:
+    """The article page: its text with every statement marked (nested where one holds another,
+    coloured by type, numbered as in the table below it), and who each is credited to."""
+    def opening(n, st):
+        who = st["speaker"] or "no speaker resolved"
+        return (f'<mark class="q-mark" id="s{n}" style="border-color: {TYPE_COLOURS.get(st["type"], NO_KEY_COLOUR)}" '
+                f'title="{escape(who)} ({escape(st["type"])})"><sup>{n}</sup>')
+
+    rows = [{"number": n, "type": st["type"], "cue": st["cue_text"], "speaker": st["speaker"],
+             "speaker_href": urls.speaker(st["speaker_id"]), "written": st["speaker_mention"],
+             "group": st["variant_id"], "group_href": urls.group(st["variant_id"]) if st["variant_id"] else None,
+             "quote_id": st["quote_id"], "colour": TYPE_COLOURS.get(st["type"], NO_KEY_COLOUR)}
+            for n, st in enumerate(statements, 1)]
+    marked = marked_text(article["text"], statements, opening, lambda n, st: "</mark>", plain=lambda t: str(escape(t)))
+    return {"article": article, "marked": Markup(marked), "statements": rows, "type_colours": TYPE_COLOURS,
+            "row_href": urls.article_row(article["article_id"])}
+
+
+async def article_page(request, datasette):
+    from datasette.utils.asgi import Response
+
+    name, article_id = _ours(datasette), _key(request)
+    if article_id is None:
+        return await _not_found(datasette, request, f"No article {request.url_vars['id']!r}: an article's id is a number "
+                                                    "(see the articles table)")
+    found = await _read(datasette, read_article, article_id)
+    if found is None:
+        return await _not_found(datasette, request, f"No article {article_id}: see the articles table")
+    if request.url_vars.get("json"):
+        return _as_json(found)
+    context = article_context(found["article"], found["statements"], Urls(datasette, name))
+    context.update(database=name, articles_href=Urls(datasette, name).table("articles"))
+    return Response.html(await datasette.render_template("quotes_article.html", context, request=request))
 
 
 async def _read(datasette, read, key: int):
@@ -492,7 +547,8 @@ def register_routes(datasette):
     if not _ours(datasette):
         return []
     return [(r"^/-/group/(?P<id>[^/]+?)(?P<json>\.json)?$", group_page),
-            (r"^/-/speaker/(?P<id>[^/]+?)(?P<json>\.json)?$", speaker_page)]
+            (r"^/-/speaker/(?P<id>[^/]+?)(?P<json>\.json)?$", speaker_page),
+            (r"^/-/article/(?P<id>[^/]+?)(?P<json>\.json)?$", article_page)]
 
 
 # what the pages may load: their own scripts and styles (Datasette's pages carry inline ones), no
