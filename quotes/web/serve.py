@@ -453,20 +453,12 @@ def article_context(article: dict, statements: list[dict], urls) -> dict:
 
 
 async def article_page(request, datasette):
-    from datasette.utils.asgi import Response
+    def view(found, urls, article_id):
+        context = article_context(found["article"], found["statements"], urls)
+        context.update(articles_href=urls.table("articles"))
+        return "quotes_article.html", context
 
-    name, article_id = _ours(datasette), _key(request)
-    if article_id is None:
-        return await _not_found(datasette, request, f"No article {request.url_vars['id']!r}: an article's id is a number "
-                                                    "(see the articles table)")
-    found = await _read(datasette, read_article, article_id)
-    if found is None:
-        return await _not_found(datasette, request, f"No article {article_id}: see the articles table")
-    if request.url_vars.get("json"):
-        return _as_json(found)
-    context = article_context(found["article"], found["statements"], Urls(datasette, name))
-    context.update(database=name, articles_href=Urls(datasette, name).table("articles"))
-    return Response.html(await datasette.render_template("quotes_article.html", context, request=request))
+    return await _page(request, datasette, ("article", "an article's", "articles"), read_article, view)
 
 
 async def _read(datasette, read, key: int):
@@ -504,42 +496,45 @@ def _as_json(found: dict):
     return Response(json.dumps(found, ensure_ascii=False, default=str, indent=2), content_type="application/json; charset=utf-8")
 
 
-async def group_page(request, datasette):
+async def _page(request, datasette, names: tuple[str, str, str], read, view):
+    """One of our pages: the id from the URL (a 404 that says why when it is not a number or names
+    nothing), ``read(conn, id)`` in a thread, then the ``.json`` form or the HTML one, whose template
+    and context ``view(found, urls, id)`` gives. ``names``: what the page shows, whose id it is, and
+    the table that lists them ("statement group", "a group's", "statement groups")."""
     from datasette.utils.asgi import Response
 
-    name, group_id = _ours(datasette), _key(request)
-    if group_id is None:
-        return await _not_found(datasette, request, f"No statement group {request.url_vars['id']!r}: a group's id is a "
-                                                    "number (see the statement groups table)")
-    found = await _read(datasette, read_group, group_id)
+    what, whose, listing = names
+    name, key = _ours(datasette), _key(request)
+    if key is None:
+        return await _not_found(datasette, request, f"No {what} {request.url_vars['id']!r}: {whose} id is a number "
+                                                    f"(see the {listing} table)")
+    found = await _read(datasette, read, key)
     if found is None:
-        return await _not_found(datasette, request, f"No statement group {group_id}: see the statement groups table")
+        return await _not_found(datasette, request, f"No {what} {key}: see the {listing} table")
     if request.url_vars.get("json"):
         return _as_json(found)
-    urls = Urls(datasette, name)
-    context = group_context(found["group"], found["members"], found["related"], urls, found["corrections"])
-    context.update(database=name, comparison_href=urls.table("variant_comparison", variant_id=group_id),
-                   groups_href=urls.table("variant_groups"))
-    return Response.html(await datasette.render_template("quotes_group.html", context, request=request))
+    template, context = view(found, Urls(datasette, name), key)
+    context.update(database=name)
+    return Response.html(await datasette.render_template(template, context, request=request))
+
+
+async def group_page(request, datasette):
+    def view(found, urls, group_id):
+        context = group_context(found["group"], found["members"], found["related"], urls, found["corrections"])
+        context.update(comparison_href=urls.table("variant_comparison", variant_id=group_id),
+                       groups_href=urls.table("variant_groups"))
+        return "quotes_group.html", context
+
+    return await _page(request, datasette, ("statement group", "a group's", "statement groups"), read_group, view)
 
 
 async def speaker_page(request, datasette):
-    from datasette.utils.asgi import Response
+    def view(found, urls, speaker_id):
+        context = speaker_context(found["speaker"], found["aliases"], found["seen"], found["quotes"], found["groups"], urls)
+        context.update(quotes_href=urls.table("quote_view", speaker_id=speaker_id), speakers_href=urls.table("speakers"))
+        return "quotes_speaker.html", context
 
-    name, speaker_id = _ours(datasette), _key(request)
-    if speaker_id is None:
-        return await _not_found(datasette, request, f"No speaker {request.url_vars['id']!r}: a speaker's id is a number "
-                                                    "(see the speakers table)")
-    found = await _read(datasette, read_speaker, speaker_id)
-    if found is None:
-        return await _not_found(datasette, request, f"No speaker {speaker_id}: see the speakers table")
-    if request.url_vars.get("json"):
-        return _as_json(found)
-    urls = Urls(datasette, name)
-    context = speaker_context(found["speaker"], found["aliases"], found["seen"], found["quotes"], found["groups"], urls)
-    context.update(database=name, quotes_href=urls.table("quote_view", speaker_id=speaker_id),
-                   speakers_href=urls.table("speakers"))
-    return Response.html(await datasette.render_template("quotes_speaker.html", context, request=request))
+    return await _page(request, datasette, ("speaker", "a speaker's", "speakers"), read_speaker, view)
 
 
 @hookimpl
